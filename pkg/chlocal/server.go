@@ -1,0 +1,239 @@
+// Package chlocal runs the local ClickHouse server that development, the
+// demo and every SQL test use. The only server the platform's registries
+// offer is Debian's clickhouse-server (18.16), so the package installs it
+// when it is missing, writes a loopback-only config whose data lives in the
+// project's ignored .build/ folder, and starts it without systemd.
+//
+// One server is shared by all test packages (go test runs them in parallel
+// processes); a file lock serialises start-up and each test works in its own
+// database.
+package chlocal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Default ports are unusual on purpose, so that a ClickHouse a developer
+// already runs on 9000/8123 is never touched.
+const (
+	DefaultTCPPort  = 19000
+	DefaultHTTPPort = 18123
+)
+
+const serverBinary = "/usr/sbin/clickhouse-server"
+
+// Server is a local ClickHouse process on 127.0.0.1.
+type Server struct {
+	Dir      string // config, data and logs
+	TCPPort  int
+	HTTPPort int
+}
+
+// New returns the server whose files live under root/.build/clickhouse.
+func New(root string) *Server {
+	return &Server{Dir: filepath.Join(root, ".build", "clickhouse"), TCPPort: DefaultTCPPort, HTTPPort: DefaultHTTPPort}
+}
+
+// FromRepo finds the repository root (the folder holding go.mod) from the
+// working directory upward and returns its server, so tests in any package
+// share the same one.
+func FromRepo() (*Server, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return New(dir), nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil, errors.New("chlocal: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// NativeAddr is host:port of the native protocol.
+func (s *Server) NativeAddr() string { return fmt.Sprintf("127.0.0.1:%d", s.TCPPort) }
+
+// HTTPURL is the base URL of the HTTP interface.
+func (s *Server) HTTPURL() string { return fmt.Sprintf("http://127.0.0.1:%d", s.HTTPPort) }
+
+// Ping reports whether the server answers on its HTTP port.
+func (s *Server) Ping(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.HTTPURL()+"/ping", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode == http.StatusOK && strings.TrimSpace(string(b)) == "Ok."
+}
+
+// Start installs ClickHouse if needed and starts the server, or reuses one
+// that already answers. Progress lines go to log.
+func (s *Server) Start(ctx context.Context, log io.Writer) error {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", s.Dir, err)
+	}
+	unlock, err := lockFile(filepath.Join(s.Dir, "..", "clickhouse.lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if s.Ping(ctx) {
+		fmt.Fprintf(log, "clickhouse: reusing the server on %s\n", s.NativeAddr())
+		return nil
+	}
+	if err := install(ctx, log); err != nil {
+		return err
+	}
+	if err := s.writeConfig(); err != nil {
+		return err
+	}
+	logFile, err := os.OpenFile(filepath.Join(s.Dir, "log", "stdout.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open ClickHouse log: %w", err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command(serverBinary, "--config-file="+filepath.Join(s.Dir, "config.xml"))
+	cmd.Dir = s.Dir
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	// A new session: the server outlives this process and is not killed
+	// with the test binary's process group.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	fmt.Fprintf(log, "clickhouse: starting server on %s (data in %s)\n", s.NativeAddr(), s.Dir)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", serverBinary, err)
+	}
+	pid := cmd.Process.Pid
+	if err := os.WriteFile(s.pidFile(), []byte(strconv.Itoa(pid)), 0o644); err != nil {
+		return fmt.Errorf("write pid file: %w", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			return fmt.Errorf("clickhouse-server exited during start-up (%v); see %s", err, filepath.Join(s.Dir, "log"))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		if s.Ping(ctx) {
+			fmt.Fprintf(log, "clickhouse: ready (pid %d)\n", pid)
+			return nil
+		}
+	}
+	return fmt.Errorf("clickhouse-server did not answer on %s within 60s; see %s", s.HTTPURL(), filepath.Join(s.Dir, "log"))
+}
+
+// Stop terminates the server started by Start, if any.
+func (s *Server) Stop(log io.Writer) error {
+	b, err := os.ReadFile(s.pidFile())
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(log, "clickhouse: no server was started from this folder")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("bad pid file %s: %w", s.pidFile(), err)
+	}
+	p, err := os.FindProcess(pid)
+	if err == nil {
+		err = p.Signal(syscall.SIGTERM)
+	}
+	if err != nil && !errors.Is(err, os.ErrProcessDone) {
+		fmt.Fprintf(log, "clickhouse: process %d already gone\n", pid)
+	}
+	for i := 0; i < 150 && s.Ping(context.Background()); i++ {
+		time.Sleep(200 * time.Millisecond)
+	}
+	_ = os.Remove(s.pidFile())
+	fmt.Fprintf(log, "clickhouse: stopped (pid %d)\n", pid)
+	return nil
+}
+
+func (s *Server) pidFile() string { return filepath.Join(s.Dir, "clickhouse-server.pid") }
+
+func install(ctx context.Context, log io.Writer) error {
+	if _, err := os.Stat(serverBinary); err == nil {
+		return nil
+	}
+	fmt.Fprintln(log, "clickhouse: installing Debian's clickhouse-server and clickhouse-client (apt-get)")
+	for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", "clickhouse-server", "clickhouse-client"}} {
+		cmd := exec.CommandContext(ctx, "apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("apt-get %s failed: %w\n%s", args[0], err, tail(out, 2000))
+		}
+	}
+	return nil
+}
+
+func lockFile(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+}
+
+func tail(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return string(b)
+}
+
+// Exec runs one statement through the HTTP interface as the default user and
+// returns the response body. It is for set-up (databases, DDL, fixtures), the
+// portable path on 18.16 and on current servers.
+func (s *Server) Exec(ctx context.Context, query string, body io.Reader) (string, error) {
+	u := s.HTTPURL() + "/?" + url.Values{"query": {query}}.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("clickhouse http: %w", err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("clickhouse http %d: %s", resp.StatusCode, strings.TrimSpace(tail(out, 1000)))
+	}
+	return string(out), nil
+}

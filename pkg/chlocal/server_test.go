@@ -1,0 +1,19 @@
+package chlocal
+
+import (
+	"context"
+	"testing"
+)
+
+func TestStartAndQuery(t *testing.T) {
+	s := ForTest(t)
+	out, err := s.Exec(context.Background(), "SELECT version()", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(out)
+	db := s.TempDatabase(t)
+	if _, err := s.Exec(context.Background(), "CREATE TABLE "+db+".x (t DateTime('UTC'), s String) ENGINE=MergeTree PARTITION BY toYYYYMM(t) ORDER BY t", nil); err != nil {
+		t.Fatal(err)
+	}
+}

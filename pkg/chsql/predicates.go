@@ -1,0 +1,78 @@
+package chsql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tokentrail/tokentrail/pkg/models"
+)
+
+// The AN0020 event roles, as SQL. They mirror engine.IsAccess, IsSensitive
+// and IsRevoke; the integration tests run both sides over the same rows.
+const (
+	accessPred = "(category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke'))"
+	revokePred = "(category = 'revoke')"
+)
+
+func sensitivePred(minSensitivity int) string {
+	return fmt.Sprintf("(category IN ('data_access', 'config_change') AND sensitivity >= %d)", minSensitivity)
+}
+
+// enumFields are Enum8 columns: LIKE needs them as strings.
+var enumFields = map[string]bool{"category": true, "auth_method": true}
+
+// filterSQL renders validated filters joined by AND, or "" when none. Field
+// names come from models.FilterFields (validated by models.ParseQuery); they
+// are checked again here because this is where they meet SQL.
+func filterSQL(filters []models.Filter) (string, error) {
+	var parts []string
+	for i, f := range filters {
+		if !allowed(models.FilterFields, f.Field) {
+			return "", fmt.Errorf("filter %d: field %q is not allowed", i+1, f.Field)
+		}
+		col := f.Field
+		switch f.Op {
+		case "=", "!=":
+			if len(f.Values) != 1 {
+				return "", fmt.Errorf("filter %d: %s takes one value", i+1, f.Op)
+			}
+			parts = append(parts, fmt.Sprintf("%s %s %s", col, f.Op, Quote(f.Values[0])))
+		case "in", "not in":
+			if len(f.Values) == 0 {
+				return "", fmt.Errorf("filter %d: %s needs values", i+1, f.Op)
+			}
+			parts = append(parts, fmt.Sprintf("%s %s %s", col, strings.ToUpper(f.Op), QuoteList(f.Values)))
+		case "like":
+			if len(f.Values) != 1 {
+				return "", fmt.Errorf("filter %d: like takes one value", i+1)
+			}
+			if enumFields[col] {
+				col = "toString(" + col + ")"
+			}
+			parts = append(parts, fmt.Sprintf("%s LIKE %s", col, Quote(f.Values[0])))
+		default:
+			return "", fmt.Errorf("filter %d: operator %q is not allowed", i+1, f.Op)
+		}
+	}
+	return strings.Join(parts, " AND "), nil
+}
+
+func allowed(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// where joins non-empty conditions with AND.
+func where(conds ...string) string {
+	var out []string
+	for _, c := range conds {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, "\n  AND ")
+}

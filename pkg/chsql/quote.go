@@ -1,0 +1,47 @@
+// Package chsql builds every SQL statement the plugin sends to ClickHouse.
+// The builders are pure functions of validated inputs: identifiers come
+// through schema.CheckIdentifier or a fixed allow-list, and every value is
+// rendered as an escaped literal by the functions in this file. The SQL is
+// kept portable between ClickHouse 18.16 (Debian's package) and current
+// releases: no window functions, no JSONExtract, no toStartOfInterval, no
+// DateTime64 arithmetic.
+package chsql
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/schema"
+)
+
+var quoter = strings.NewReplacer(
+	`\`, `\\`,
+	`'`, `\'`,
+	"\n", `\n`,
+	"\r", `\r`,
+	"\t", `\t`,
+	"\x00", `\0`,
+)
+
+// Quote renders s as a ClickHouse string literal. Backslash and quote are
+// the only characters that can end a literal early; control characters are
+// escaped as well so the statement stays on one line in logs.
+func Quote(s string) string { return "'" + quoter.Replace(s) + "'" }
+
+// QuoteList renders values as a parenthesised list of literals.
+func QuoteList(values []string) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = Quote(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// Time renders t as a literal of the event_time column's type, so the
+// comparison uses the primary key without a conversion on the column side.
+func Time(v schema.Variant, t time.Time) string {
+	if v == schema.Legacy {
+		return "toDateTime(" + Quote(schema.FormatTime(v, t)) + ", 'UTC')"
+	}
+	return "toDateTime64(" + Quote(schema.FormatTime(v, t)) + ", 3, 'UTC')"
+}

@@ -1,0 +1,108 @@
+package chsql
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/schema"
+)
+
+// RowColumns are the columns the sequence statement returns, in order; the
+// store scans them into engine.Row in exactly this order.
+var RowColumns = []string{
+	"event_time", "event_id", "tenant", "source", "action", "toString(category)", "toString(auth_method)",
+	"actor_id", "actor_name", "app_id", "app_name", "token_id", "src_ip", "target_name", "sensitivity",
+}
+
+// SequenceSpec is everything the sequence statement depends on.
+type SequenceSpec struct {
+	Database, Table string
+	Variant         schema.Variant
+	From, To        time.Time
+	MaxSpan         time.Duration
+	CorrelateBy     []string
+	MinSensitivity  int
+	// ExcludeApps are approved app ids to drop in SQL. Only honoured when
+	// app_id is part of the key: then dropping rows equals dropping the
+	// key's episodes. Otherwise the engine drops episodes by their app.
+	ExcludeApps []string
+	Filters     []models.Filter
+}
+
+// Sequences returns one statement that does the reduction in ClickHouse:
+//
+//  1. an aggregation over the range (read back MaxSpan before From, so an
+//     access just before the panel's start still anchors) keeps only keys
+//     where windowFunnel finds an access followed within MaxSpan by a
+//     sensitive event inside [From, To]. This is a superset of the engine's
+//     answer (it ignores revokes and event_id ties), never a subset;
+//  2. only those keys' access, sensitive and revoke rows come back, ordered
+//     by key, event_time, event_id — the order the engine streams in.
+func Sequences(s SequenceSpec) (string, error) {
+	if err := schema.CheckIdentifier("database", s.Database); err != nil {
+		return "", err
+	}
+	if err := schema.CheckIdentifier("table", s.Table); err != nil {
+		return "", err
+	}
+	if len(s.CorrelateBy) == 0 {
+		return "", fmt.Errorf("correlateBy is empty")
+	}
+	for _, f := range s.CorrelateBy {
+		if !allowed(models.KeyFields, f) {
+			return "", fmt.Errorf("correlateBy field %q is not allowed", f)
+		}
+	}
+	if s.MaxSpan <= 0 {
+		return "", fmt.Errorf("maxSpan must be positive")
+	}
+	filters, err := filterSQL(s.Filters)
+	if err != nil {
+		return "", err
+	}
+	readFrom := s.From.Add(-s.MaxSpan)
+	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, readFrom), Time(s.Variant, s.To))
+	nonEmpty := make([]string, len(s.CorrelateBy))
+	for i, f := range s.CorrelateBy {
+		nonEmpty[i] = f + " != ''"
+	}
+	keyList := strings.Join(s.CorrelateBy, ", ")
+	keyTuple := keyList
+	if len(s.CorrelateBy) > 1 {
+		keyTuple = "(" + keyList + ")"
+	}
+	approved := ""
+	if len(s.ExcludeApps) > 0 && allowed(s.CorrelateBy, "app_id") {
+		approved = "app_id NOT IN " + QuoteList(s.ExcludeApps)
+	}
+	sensitive := sensitivePred(s.MinSensitivity)
+	// windowFunnel counts whole seconds on a DateTime; rounding the span up
+	// keeps the pre-filter a superset of the exact millisecond rule.
+	windowSeconds := int64(math.Ceil(s.MaxSpan.Seconds()))
+
+	candidates := fmt.Sprintf(`SELECT %s
+  FROM %s.%s
+  WHERE %s
+  GROUP BY %s
+  HAVING windowFunnel(%d)(toDateTime(event_time), %s, %s AND event_time >= %s) = 2`,
+		keyList, s.Database, s.Table,
+		indent(where(rangeCond, strings.Join(nonEmpty, " AND "), approved, filters, "("+accessPred+" OR "+sensitive+")")),
+		keyList, windowSeconds, accessPred, sensitive, Time(s.Variant, s.From))
+
+	stmt := fmt.Sprintf(`SELECT %s
+FROM %s.%s
+WHERE %s
+  AND %s IN (
+  %s
+  )
+ORDER BY %s, event_time, event_id`,
+		strings.Join(RowColumns, ", "), s.Database, s.Table,
+		where(rangeCond, strings.Join(nonEmpty, " AND "), filters, "("+accessPred+" OR "+sensitive+" OR "+revokePred+")"),
+		keyTuple, candidates, keyList)
+	return stmt, nil
+}
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }

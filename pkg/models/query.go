@@ -1,0 +1,260 @@
+package models
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/event"
+)
+
+// Query types the backend answers.
+const (
+	QuerySequences      = "sequences"
+	QuerySequenceCounts = "sequenceCounts"
+	QueryTimeline       = "timeline"
+)
+
+// QueryTypes lists the supported query types for error messages and the editor.
+var QueryTypes = []string{QuerySequences, QuerySequenceCounts, QueryTimeline}
+
+// Count formats.
+const (
+	FormatNumeric    = "numeric"
+	FormatTimeseries = "timeseries"
+)
+
+// Limits that keep a single panel from running unbounded.
+const (
+	MaxSpanLimit    = 30 * 24 * time.Hour
+	DefaultMaxSpan  = time.Hour
+	DefaultLimit    = 1000
+	MaxTimelineRows = 10000
+)
+
+// KeyFields may be used in correlateBy and groupBy: the dimensions an
+// incident is attributed to.
+var KeyFields = []string{"actor_id", "app_id", "tenant", "source", "token_id"}
+
+// FilterFields are the normalized columns a filter may test.
+var FilterFields = []string{
+	"tenant", "source", "action", "category", "auth_method", "outcome",
+	"actor_id", "actor_name", "app_id", "app_name", "token_id", "src_ip",
+	"user_agent", "session_id", "target_type", "target_id", "target_name",
+}
+
+// FilterOps are the operators a filter may use.
+var FilterOps = []string{"=", "!=", "in", "not in", "like"}
+
+// Filter is one condition on a normalized field.
+type Filter struct {
+	Field  string   `json:"field"`
+	Op     string   `json:"op"`
+	Values []string `json:"values"`
+}
+
+// Query is one panel or alert query as the editor sends it.
+type Query struct {
+	QueryType       string   `json:"queryType"`
+	MaxSpanRaw      string   `json:"maxSpan"`
+	CorrelateBy     []string `json:"correlateBy"`
+	MinSensitivity  *int     `json:"minSensitivity"`
+	IncludeApproved bool     `json:"includeApproved"`
+	Filters         []Filter `json:"filters"`
+	GroupBy         []string `json:"groupBy"`
+	Format          string   `json:"format"`
+	Limit           int      `json:"limit"`
+
+	// Resolved values, filled by ParseQuery.
+	MaxSpan time.Duration `json:"-"`
+	From    time.Time     `json:"-"`
+	To      time.Time     `json:"-"`
+}
+
+// ErrInvalidQuery marks a problem with the query itself (the panel author's to fix).
+var ErrInvalidQuery = errors.New("invalid query")
+
+func badQuery(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidQuery, fmt.Sprintf(format, args...))
+}
+
+// ParseQuery decodes and validates a query's JSON and the request's time
+// range, applying the documented defaults. queryType may also come from the
+// DataQuery (Grafana sets it there for alert rules and expressions).
+func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Query, error) {
+	q := &Query{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, q); err != nil {
+			return nil, badQuery("the query JSON could not be read (%s)", jsonProblem(err))
+		}
+	}
+	if q.QueryType == "" {
+		q.QueryType = queryType
+	}
+	if q.QueryType == "" {
+		q.QueryType = QuerySequences
+	}
+	if !contains(QueryTypes, q.QueryType) {
+		return nil, badQuery("queryType %q is not supported: use one of %s", q.QueryType, strings.Join(QueryTypes, ", "))
+	}
+	if to.Before(from) {
+		return nil, badQuery("time range ends (%s) before it starts (%s): pick a range whose end is after its start", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339))
+	}
+	q.From, q.To = from.UTC(), to.UTC()
+	if err := q.resolveSequenceFields(); err != nil {
+		return nil, err
+	}
+	if err := q.resolveFilters(); err != nil {
+		return nil, err
+	}
+	switch q.QueryType {
+	case QuerySequenceCounts:
+		if len(q.GroupBy) == 0 {
+			q.GroupBy = []string{"actor_id", "app_id"}
+		}
+		if err := checkKeyFields("groupBy", q.GroupBy); err != nil {
+			return nil, err
+		}
+		if q.Format == "" {
+			q.Format = FormatNumeric
+		}
+		if q.Format != FormatNumeric && q.Format != FormatTimeseries {
+			return nil, badQuery("format %q is not supported: use %q or %q", q.Format, FormatNumeric, FormatTimeseries)
+		}
+	case QueryTimeline:
+		if q.Limit == 0 {
+			q.Limit = DefaultLimit
+		}
+		if q.Limit < 1 || q.Limit > MaxTimelineRows {
+			return nil, badQuery("limit %d is out of range: use 1-%d", q.Limit, MaxTimelineRows)
+		}
+	}
+	return q, nil
+}
+
+func (q *Query) resolveSequenceFields() error {
+	if q.MaxSpanRaw == "" {
+		q.MaxSpan = DefaultMaxSpan
+	} else {
+		d, err := ParseSpan(q.MaxSpanRaw)
+		if err != nil {
+			return badQuery("maxSpan %q is not a duration: use a positive Go duration up to 30 days such as 30m, 1h or 36h (days as 2d)", q.MaxSpanRaw)
+		}
+		if d <= 0 || d > MaxSpanLimit {
+			return badQuery("maxSpan %q is out of range: use a positive duration up to 30d (720h)", q.MaxSpanRaw)
+		}
+		q.MaxSpan = d
+	}
+	if q.CorrelateBy == nil {
+		q.CorrelateBy = []string{"actor_id", "app_id"}
+	}
+	if len(q.CorrelateBy) == 0 {
+		return badQuery("correlateBy is empty: choose at least one of %s", strings.Join(KeyFields, ", "))
+	}
+	if err := checkKeyFields("correlateBy", q.CorrelateBy); err != nil {
+		return err
+	}
+	if q.MinSensitivity == nil {
+		one := 1
+		q.MinSensitivity = &one
+	}
+	if *q.MinSensitivity < 0 || *q.MinSensitivity > 3 {
+		return badQuery("minSensitivity %d is out of range: use 0 (none), 1 (low), 2 (medium) or 3 (high)", *q.MinSensitivity)
+	}
+	return nil
+}
+
+// closedValues are the allowed values of the enum columns; a filter on them
+// with another value could never match and usually means a typo.
+var closedValues = map[string][]string{
+	"category":    categoryNames(),
+	"auth_method": authNames(),
+}
+
+func (q *Query) resolveFilters() error {
+	for i := range q.Filters {
+		f := &q.Filters[i]
+		f.Field = strings.TrimSpace(f.Field)
+		f.Op = strings.ToLower(strings.Join(strings.Fields(f.Op), " "))
+		n := i + 1
+		if !contains(FilterFields, f.Field) {
+			return badQuery("filter %d: field %q is not a normalized field: use one of %s", n, f.Field, strings.Join(FilterFields, ", "))
+		}
+		if !contains(FilterOps, f.Op) {
+			return badQuery("filter %d on %s: operator %q is not supported: use one of %s", n, f.Field, f.Op, strings.Join(FilterOps, ", "))
+		}
+		if len(f.Values) == 0 {
+			return badQuery("filter %d on %s has no value: enter at least one", n, f.Field)
+		}
+		if (f.Op == "=" || f.Op == "!=" || f.Op == "like") && len(f.Values) != 1 {
+			return badQuery("filter %d on %s: operator %q takes exactly one value, got %d (use \"in\" for several)", n, f.Field, f.Op, len(f.Values))
+		}
+		for _, v := range f.Values {
+			if len(v) > 1024 {
+				return badQuery("filter %d on %s: a value is longer than 1024 characters", n, f.Field)
+			}
+			if allowed, ok := closedValues[f.Field]; ok && f.Op != "like" && !contains(allowed, v) {
+				return badQuery("filter %d: %s %q is not a known value: use one of %s", n, f.Field, v, strings.Join(allowed, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func checkKeyFields(name string, fields []string) error {
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if !contains(KeyFields, f) {
+			return badQuery("%s field %q is not supported: use any of %s", name, f, strings.Join(KeyFields, ", "))
+		}
+		if seen[f] {
+			return badQuery("%s lists %q twice: list each field once", name, f)
+		}
+		seen[f] = true
+	}
+	return nil
+}
+
+// ParseSpan parses a Go duration, also accepting whole days ("2d") since
+// analysts think in days.
+func ParseSpan(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "d") {
+		var days int
+		if _, err := fmt.Sscanf(s, "%dd", &days); err != nil || fmt.Sprintf("%dd", days) != s {
+			return 0, fmt.Errorf("bad day count %q", s)
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func categoryNames() []string {
+	out := make([]string, len(event.Categories))
+	for i, c := range event.Categories {
+		out[i] = string(c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func authNames() []string {
+	out := make([]string, len(event.AuthMethods))
+	for i, m := range event.AuthMethods {
+		out[i] = string(m)
+	}
+	sort.Strings(out)
+	return out
+}

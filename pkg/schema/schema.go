@@ -1,0 +1,168 @@
+// Package schema owns the normalized table: its DDL in the two variants the
+// plugin supports, the list of columns the plugin requires, and the
+// identifier rules that keep database and table names out of harm's way.
+//
+// The sort key is (toDate(event_time), actor_id, app_id, event_time,
+// event_id). Every TokenTrail query is bounded by a time range, so the day
+// comes first and prunes granules at day resolution inside the monthly
+// partition; within a day rows of one actor and app sit together, which is
+// the default correlation key, so the second pass (fetching only candidate
+// keys) reads few granules; event_time, event_id last gives the engine's
+// order for free.
+package schema
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Variant is the flavour of DDL a server can hold.
+type Variant int
+
+const (
+	// Modern uses DateTime64(3,'UTC') and LowCardinality(String): ClickHouse 20.1 and later.
+	Modern Variant = iota
+	// Legacy uses DateTime('UTC') (second precision) and String, for servers
+	// without DateTime64 such as Debian's 18.16. Ties within a second are
+	// still ordered by event_id.
+	Legacy
+)
+
+func (v Variant) String() string {
+	if v == Legacy {
+		return "legacy (DateTime, String)"
+	}
+	return "modern (DateTime64(3), LowCardinality)"
+}
+
+// ForVersion picks the variant from a server version string such as "18.16.1"
+// or "24.8.4.13". DateTime64 arrived in 20.1.
+func ForVersion(version string) Variant {
+	major, _ := strconv.Atoi(strings.SplitN(strings.TrimSpace(version), ".", 2)[0])
+	if major > 0 && major < 20 {
+		return Legacy
+	}
+	return Modern
+}
+
+// ForColumnType tells the variant of an existing table from the type of its
+// event_time column, so the plugin reads whichever one it finds.
+func ForColumnType(eventTimeType string) Variant {
+	if strings.HasPrefix(eventTimeType, "DateTime64") {
+		return Modern
+	}
+	return Legacy
+}
+
+// FormatTime renders t the way the variant's event_time column parses it in
+// JSONEachRow and in SQL literals.
+func FormatTime(v Variant, t time.Time) string {
+	t = t.UTC()
+	if v == Legacy {
+		return t.Format("2006-01-02 15:04:05")
+	}
+	return t.Format("2006-01-02 15:04:05.000")
+}
+
+// Column is one column of the normalized table.
+type Column struct {
+	Name   string
+	Modern string // type in the modern variant
+	Legacy string // type in the legacy variant
+}
+
+const (
+	categoryEnum = "Enum8('grant' = 1, 'token_auth' = 2, 'signin' = 3, 'data_access' = 4, 'config_change' = 5, 'revoke' = 6, 'other' = 7)"
+	authEnum     = "Enum8('interactive' = 1, 'oauth' = 2, 'api_token' = 3, 'pat' = 4, 'service_account' = 5, 'unknown' = 6)"
+)
+
+// Columns is the contract users load their logs into; names are fixed.
+// category and auth_method are enums so that a pipeline writing an unknown
+// value fails loudly at insert instead of silently never matching a rule.
+var Columns = []Column{
+	{"event_time", "DateTime64(3, 'UTC')", "DateTime('UTC')"},
+	{"ingest_time", "DateTime('UTC') DEFAULT now()", "DateTime('UTC') DEFAULT now()"},
+	{"event_id", "String", "String"},
+	{"tenant", "LowCardinality(String)", "String"},
+	{"source", "LowCardinality(String)", "String"},
+	{"action", "LowCardinality(String)", "String"},
+	{"category", categoryEnum, categoryEnum},
+	{"auth_method", authEnum, authEnum},
+	{"outcome", "LowCardinality(String)", "String"},
+	{"actor_id", "String", "String"},
+	{"actor_name", "String", "String"},
+	{"app_id", "String", "String"},
+	{"app_name", "String", "String"},
+	{"token_id", "String", "String"},
+	{"src_ip", "String", "String"},
+	{"user_agent", "String", "String"},
+	{"session_id", "String", "String"},
+	{"target_type", "LowCardinality(String)", "String"},
+	{"target_id", "String", "String"},
+	{"target_name", "String", "String"},
+	{"scopes", "Array(String)", "Array(String)"},
+	{"sensitivity", "UInt8", "UInt8"},
+	{"raw", "String CODEC(ZSTD(3))", "String"},
+}
+
+// RequiredColumns are the names CheckHealth insists on.
+func RequiredColumns() []string {
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// ValidIdentifier reports whether s is safe to use unquoted as a database or
+// table name. We accept a deliberately narrow set instead of quoting
+// arbitrary names: it is what people use, and it leaves nothing to escape.
+func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
+
+// CheckIdentifier returns an error that names the setting and the rule.
+func CheckIdentifier(setting, s string) error {
+	if !ValidIdentifier(s) {
+		return fmt.Errorf("%s %q is not a valid name: use 1-64 letters, digits or underscores, starting with a letter or underscore", setting, s)
+	}
+	return nil
+}
+
+// CreateTable returns the DDL for db.table in the given variant.
+func CreateTable(v Variant, db, table string) (string, error) {
+	if err := CheckIdentifier("database", db); err != nil {
+		return "", err
+	}
+	if err := CheckIdentifier("table", table); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s.%s\n(\n", db, table)
+	for i, c := range Columns {
+		typ := c.Modern
+		if v == Legacy {
+			typ = c.Legacy
+		}
+		sep := ","
+		if i == len(Columns)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "    %s %s%s\n", c.Name, typ, sep)
+	}
+	b.WriteString(")\nENGINE = MergeTree()\nPARTITION BY toYYYYMM(event_time)\n")
+	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
+	b.WriteString("SETTINGS index_granularity = 8192")
+	return b.String(), nil
+}
+
+// CreateDatabase returns the DDL creating db if it is missing.
+func CreateDatabase(db string) (string, error) {
+	if err := CheckIdentifier("database", db); err != nil {
+		return "", err
+	}
+	return "CREATE DATABASE IF NOT EXISTS " + db, nil
+}

@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tokentrail/tokentrail/pkg/chsql"
+	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/event"
+	"github.com/tokentrail/tokentrail/pkg/models"
+)
+
+// Sequences runs the AN0020 reduction for q: ClickHouse narrows the range to
+// candidate keys and returns only their access, sensitive and revoke rows in
+// key order; each row goes straight into the engine's per-key state machine,
+// which calls emit for every episode. Nothing is buffered here, so memory
+// follows one key's rows, not the table. It returns the executed SQL.
+func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engine.Episode) error) (string, error) {
+	s := st.settings
+	variant, err := st.Variant(ctx)
+	if err != nil {
+		return "", err
+	}
+	spec := chsql.SequenceSpec{
+		Database: s.Database, Table: s.Table, Variant: variant,
+		From: q.From, To: q.To, MaxSpan: q.MaxSpan,
+		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
+		Filters: q.Filters,
+	}
+	if !q.IncludeApproved {
+		spec.ExcludeApps = s.ApprovedApps
+	}
+	sql, err := chsql.Sequences(spec)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+	}
+	det, err := engine.NewDetector(engine.Params{
+		MaxSpan: q.MaxSpan, MinSensitivity: uint8(*q.MinSensitivity),
+		From: q.From, To: q.To, CorrelateBy: q.CorrelateBy,
+		ApprovedApps: s.ApprovedSet(), IncludeApproved: q.IncludeApproved,
+	}, emit)
+	if err != nil {
+		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+	}
+	ctx, cancel := st.queryContext(ctx)
+	defer cancel()
+	rows, err := st.conn.Query(ctx, sql)
+	if err != nil {
+		return sql, Classify(err, s)
+	}
+	defer rows.Close()
+	var (
+		r                  engine.Row
+		category, authMeth string
+	)
+	dest := []any{
+		&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
+		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.TargetName, &r.Sensitivity,
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return sql, Classify(err, s)
+		}
+		r.Category, r.AuthMethod = event.Category(category), event.AuthMethod(authMeth)
+		if err := det.Add(r); err != nil {
+			return sql, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return sql, Classify(err, s)
+	}
+	return sql, det.Close()
+}

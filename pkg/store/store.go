@@ -1,0 +1,153 @@
+// Package store is the ClickHouse side of the datasource: it opens the
+// connection pool from validated settings, runs the statements that chsql
+// builds and streams their rows to the engine. It decides nothing about
+// detection and builds no frames.
+package store
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/schema"
+)
+
+// Store is one datasource instance's connection pool.
+type Store struct {
+	conn     driver.Conn
+	settings *models.PluginSettings
+
+	mu      sync.Mutex
+	variant *schema.Variant // cached once the table has been seen
+}
+
+// Open creates the pool. It does not dial: clickhouse-go connects lazily, so
+// a datasource with a down server still loads and its health check can say
+// what is wrong.
+func Open(s *models.PluginSettings) (*Store, error) {
+	opts, err := Options(s)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", models.ErrInvalidSettings, err)
+	}
+	return &Store{conn: conn, settings: s}, nil
+}
+
+// Options maps the settings onto clickhouse-go's options. Every setting the
+// editor offers is honoured here, the pool size included.
+func Options(s *models.PluginSettings) (*clickhouse.Options, error) {
+	opts := &clickhouse.Options{
+		Addr:     []string{s.Host + ":" + strconv.Itoa(s.Port)},
+		Protocol: clickhouse.Native,
+		Auth: clickhouse.Auth{
+			Database: s.Database,
+			Username: s.Username,
+		},
+		DialTimeout:     time.Duration(s.DialTimeoutSeconds) * time.Second,
+		ReadTimeout:     time.Duration(s.QueryTimeoutSeconds+5) * time.Second,
+		MaxOpenConns:    s.MaxOpenConns,
+		MaxIdleConns:    min(s.MaxOpenConns, 5),
+		ConnMaxLifetime: time.Hour,
+		ClientInfo: clickhouse.ClientInfo{Products: []struct{ Name, Version string }{
+			{Name: "tokentrail-grafana-datasource", Version: "0.1"},
+		}},
+	}
+	if s.Protocol == models.ProtocolHTTP {
+		opts.Protocol = clickhouse.HTTP
+	}
+	if s.Secrets != nil {
+		opts.Auth.Password = s.Secrets.Password
+	}
+	if s.Secure {
+		cfg, err := tlsConfig(s)
+		if err != nil {
+			return nil, err
+		}
+		opts.TLS = cfg
+	}
+	return opts, nil
+}
+
+func tlsConfig(s *models.PluginSettings) (*tls.Config, error) {
+	cfg := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		ServerName:         s.Host,
+		InsecureSkipVerify: s.TLSSkipVerify, //nolint:gosec // the admin's explicit choice, shown as a warning in the editor
+	}
+	if s.Secrets == nil {
+		return cfg, nil
+	}
+	if s.Secrets.TLSCACert != "" {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM([]byte(s.Secrets.TLSCACert)) {
+			return nil, fmt.Errorf("%w: the TLS CA certificate is not a PEM certificate: paste the CA's PEM block (-----BEGIN CERTIFICATE-----)", models.ErrInvalidSettings)
+		}
+		cfg.RootCAs = pool
+	}
+	if s.Secrets.TLSClientCert != "" {
+		pair, err := tls.X509KeyPair([]byte(s.Secrets.TLSClientCert), []byte(s.Secrets.TLSClientKey))
+		if err != nil {
+			// The parser's message names the problem (type, mismatch) without echoing key material.
+			return nil, fmt.Errorf("%w: the TLS client certificate and key do not form a valid PEM pair (%v)", models.ErrInvalidSettings, err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
+}
+
+// Close releases the pool; Grafana calls it through the instance disposer
+// when the datasource's settings change or it is deleted.
+func (st *Store) Close() error { return st.conn.Close() }
+
+// Settings returns the settings the pool was built from.
+func (st *Store) Settings() *models.PluginSettings { return st.settings }
+
+// queryContext bounds a statement by queryTimeoutSeconds on both sides: the
+// context cancels the client (and clickhouse-go then cancels the query on
+// the server), and max_execution_time stops the server even if the client
+// vanished.
+func (st *Store) queryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	timeout := time.Duration(st.settings.QueryTimeoutSeconds) * time.Second
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
+		"max_execution_time": st.settings.QueryTimeoutSeconds,
+	}))
+	return ctx, cancel
+}
+
+// Variant returns the schema variant of the configured table, asking the
+// server once and remembering the answer.
+func (st *Store) Variant(ctx context.Context) (schema.Variant, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.variant != nil {
+		return *st.variant, nil
+	}
+	ctx, cancel := st.queryContext(ctx)
+	defer cancel()
+	var typ string
+	err := st.conn.QueryRow(ctx, "SELECT type FROM system.columns WHERE database = ? AND table = ? AND name = 'event_time'",
+		st.settings.Database, st.settings.Table).Scan(&typ)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("%w: table %s.%s has no event_time column: create it with `tokentrail schema apply`", ErrSchema, st.settings.Database, st.settings.Table)
+		}
+		return 0, Classify(err, st.settings)
+	}
+	v := schema.ForColumnType(typ)
+	st.variant = &v
+	return v, nil
+}
