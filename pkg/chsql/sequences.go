@@ -106,3 +106,11 @@ ORDER BY %s, event_time, event_id`,
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
+
+// ScanBaselineSQL is the benchmark's yardstick: the cheapest statement that
+// reads the same rows as the first pass of Sequences (the range plus the
+// access/sensitive predicate), reducing them to one number.
+func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, minSensitivity int) string {
+	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE event_time >= %s AND event_time <= %s AND (%s OR %s)",
+		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity))
+}

@@ -93,6 +93,14 @@ func Launch(binary string, logs io.Writer) (*Host, error) {
 // Close stops the plugin process as Grafana does on shutdown.
 func (h *Host) Close() { h.client.Kill() }
 
+// Pid is the plugin process id, for resource measurements.
+func (h *Host) Pid() int {
+	if rc := h.client.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}
+
 // Exited reports whether the plugin process has died (for example by a panic).
 func (h *Host) Exited() bool { return h.client.Exited() }
 

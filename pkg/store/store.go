@@ -151,3 +151,11 @@ func (st *Store) Variant(ctx context.Context) (schema.Variant, error) {
 	st.variant = &v
 	return v, nil
 }
+
+// QueryRowForBench runs one single-row statement with the datasource's
+// limits; the benchmark uses it to time ClickHouse on the same pool.
+func (st *Store) QueryRowForBench(ctx context.Context, sql string, dest ...any) error {
+	ctx, cancel := st.queryContext(ctx)
+	defer cancel()
+	return Classify(st.conn.QueryRow(ctx, sql).Scan(dest...), st.settings)
+}
