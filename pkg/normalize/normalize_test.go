@@ -1,0 +1,183 @@
+package normalize
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tokentrail/tokentrail/pkg/event"
+)
+
+func TestNewRejectsUnknownSource(t *testing.T) {
+	_, err := New("salesforce", nil)
+	if err == nil {
+		t.Fatal("New(salesforce) succeeded, want an error")
+	}
+	for _, s := range event.Sources {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not list supported source %q", err, s)
+		}
+	}
+}
+
+func TestNewSourceRoundTrip(t *testing.T) {
+	for _, s := range event.Sources {
+		n, err := New(s, nil)
+		if err != nil {
+			t.Fatalf("New(%q): %v", s, err)
+		}
+		if n.Source() != s {
+			t.Errorf("New(%q).Source() = %q", s, n.Source())
+		}
+	}
+}
+
+// TestBadRecords checks that every way a record can be unusable is an error
+// naming the field and the problem, and never a panic.
+func TestBadRecords(t *testing.T) {
+	tests := []struct {
+		source, name, rec string
+		field             string // the RecordError.Field expected ("" = whole record)
+		mention           string // a word the message must contain
+	}{
+		{event.SourceOkta, "array", `[{"uuid":"x"}]`, "", "not a JSON object"},
+		{event.SourceOkta, "empty", `  `, "", "empty"},
+		{event.SourceOkta, "truncated", `{"uuid":"x",`, "", "not valid JSON"},
+		{event.SourceOkta, "no eventType", `{"uuid":"x","published":"2024-05-06T09:14:03Z"}`, "eventType", "missing"},
+		{event.SourceOkta, "no published", `{"uuid":"x","eventType":"user.session.start"}`, "published", "missing"},
+		{event.SourceOkta, "bad published", `{"eventType":"user.session.start","published":"yesterday"}`, "published", "RFC 3339"},
+		{event.SourceOkta, "wrong type", `{"eventType":"user.session.start","published":"2024-05-06T09:14:03Z","target":"x"}`, "target", "expects"},
+		{event.SourceGoogle, "no time", `{"id":{"applicationName":"token"},"events":[{"name":"authorize"}]}`, "id.time", "missing"},
+		{event.SourceGoogle, "no application", `{"id":{"time":"2024-05-06T10:02:11Z"},"events":[{"name":"authorize"}]}`, "id.applicationName", "missing"},
+		{event.SourceGoogle, "no events", `{"id":{"time":"2024-05-06T10:02:11Z","applicationName":"token"}}`, "events", "empty"},
+		{event.SourceGoogle, "unnamed event", `{"id":{"time":"2024-05-06T10:02:11Z","applicationName":"token"},"events":[{"name":"authorize"},{"type":"auth"}]}`, "events[1].name", "missing"},
+		{event.SourceMicrosoft, "no Operation", `{"Id":"x","CreationTime":"2024-05-06T10:01:58"}`, "Operation", "missing"},
+		{event.SourceMicrosoft, "no CreationTime", `{"Id":"x","Operation":"UserLoggedIn"}`, "CreationTime", "missing"},
+		{event.SourceMicrosoft, "bad CreationTime", `{"Operation":"UserLoggedIn","CreationTime":"06/05/2024 10:01"}`, "CreationTime", "RFC 3339"},
+		{event.SourceGitHub, "no action", `{"@timestamp":1714989720123}`, "action", "missing"},
+		{event.SourceGitHub, "no timestamp", `{"action":"git.clone"}`, "@timestamp", "missing"},
+		{event.SourceGitHub, "bad timestamp", `{"action":"git.clone","@timestamp":"soon"}`, "@timestamp", "Unix time"},
+		{event.SourceGitHub, "object scopes", `{"action":"git.clone","@timestamp":1,"token_scopes":{"a":1}}`, "token_scopes", "expects"},
+		{event.SourceSlack, "no action", `{"date_create":1714989730}`, "action", "missing"},
+		{event.SourceSlack, "no date", `{"action":"user_login"}`, "date_create", "missing"},
+		{event.SourceSlack, "negative date", `{"action":"user_login","date_create":-5}`, "date_create", "Unix time"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.source+"/"+tc.name, func(t *testing.T) {
+			n, err := New(tc.source, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := n.Normalize(json.RawMessage(tc.rec))
+			if err == nil {
+				t.Fatalf("Normalize succeeded with %d events, want an error", len(evs))
+			}
+			var re *RecordError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %v is a %T, want *RecordError", err, err)
+			}
+			if re.Source != tc.source || re.Field != tc.field {
+				t.Errorf("error names source %q field %q, want %q %q", re.Source, re.Field, tc.source, tc.field)
+			}
+			if !strings.Contains(err.Error(), tc.mention) {
+				t.Errorf("error %q does not mention %q", err, tc.mention)
+			}
+		})
+	}
+}
+
+// TestMissingVendorIDFallsBackToHash checks the documented event_id
+// fallback: stable across key order and spacing, different across records.
+func TestMissingVendorIDFallsBackToHash(t *testing.T) {
+	tests := []struct {
+		source, a, b, other string
+	}{
+		{event.SourceGitHub,
+			`{"action":"git.clone","@timestamp":1714993500421,"actor":"dreyes"}`,
+			`{ "actor" : "dreyes", "@timestamp":1714993500421, "action":"git.clone" }`,
+			`{"action":"git.clone","@timestamp":1714993500422,"actor":"dreyes"}`},
+		{event.SourceSlack,
+			`{"action":"user_login","date_create":1714982431,"actor":{"type":"user","user":{"id":"W1"}}}`,
+			`{"date_create":1714982431,"actor":{"user":{"id":"W1"},"type":"user"},"action":"user_login"}`,
+			`{"action":"user_login","date_create":1714982431,"actor":{"type":"user","user":{"id":"W2"}}}`},
+		{event.SourceMicrosoft,
+			`{"Operation":"UserLoggedIn","CreationTime":"2024-05-06T10:01:40","UserId":"a@example.com"}`,
+			`{"UserId":"a@example.com","Operation":"UserLoggedIn","CreationTime":"2024-05-06T10:01:40"}`,
+			`{"Operation":"UserLoggedIn","CreationTime":"2024-05-06T10:01:41","UserId":"a@example.com"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.source, func(t *testing.T) {
+			n, err := New(tc.source, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := func(rec string) string {
+				evs, err := n.Normalize(json.RawMessage(rec))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return evs[0].EventID
+			}
+			a, b, other := id(tc.a), id(tc.b), id(tc.other)
+			if !strings.HasPrefix(a, "sha256:") || len(a) != len("sha256:")+64 {
+				t.Errorf("fallback id %q is not sha256:<64 hex>", a)
+			}
+			if a != b {
+				t.Errorf("same record with other key order and spacing got ids %q and %q", a, b)
+			}
+			if a == other {
+				t.Errorf("different records share id %q", a)
+			}
+		})
+	}
+}
+
+// TestGoogleMultiEventWithoutQualifier checks that every event of an
+// activity without uniqueQualifier still gets its own id.
+func TestGoogleMultiEventWithoutQualifier(t *testing.T) {
+	n, _ := New(event.SourceGoogle, nil)
+	evs, err := n.Normalize(json.RawMessage(`{"id":{"time":"2024-05-06T10:02:11Z","applicationName":"drive"},"events":[{"name":"view"},{"name":"download"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].EventID == evs[1].EventID ||
+		!strings.HasSuffix(evs[0].EventID, ":0") || !strings.HasSuffix(evs[1].EventID, ":1") {
+		t.Errorf("ids %q and %q, want distinct sha256 ids ending in :0 and :1", evs[0].EventID, evs[1].EventID)
+	}
+}
+
+func TestCleanIP(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"203.0.113.7:51234", "203.0.113.7"},
+		{"[2001:db8::7]:443", "2001:db8::7"},
+		{"2001:db8::7", "2001:db8::7"},
+		{"[2001:db8::7]", "2001:db8::7"},
+		{"<null>", "<null>"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := cleanIP(tc.in); got != tc.want {
+			t.Errorf("cleanIP(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSplitScopes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"okta.users.read, okta.logs.read", []string{"okta.users.read", "okta.logs.read"}},
+		{"openid profile  openid", []string{"openid", "profile"}},
+		{"repo,read:org", []string{"repo", "read:org"}},
+		{"", []string{}},
+	}
+	for _, tc := range tests {
+		got := splitScopes(tc.in)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") || got == nil {
+			t.Errorf("splitScopes(%q) = %#v, want %#v", tc.in, got, tc.want)
+		}
+	}
+}
