@@ -66,17 +66,17 @@ var githubCases = []fixtureCase{
 	})}},
 	{file: "personal_access_token_request_created.json", want: []event.Event{ghDana(event.Event{
 		EventTime: ts("2024-05-06T11:00:00.777Z"), EventID: "Df0pU5ZrV1tB6qP3wX8aCk", Action: "personal_access_token.request_created",
-		Category: event.CategoryTokenAuth, AuthMethod: event.AuthPAT, TokenID: "402211",
+		Category: event.CategoryTokenAuth, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 1, // via the pattern entry
 	})}},
 	{file: "personal_access_token_access_granted.json", want: []event.Event{ghAdmin(event.Event{
 		EventTime: ts("2024-05-06T11:15:00.333Z"), EventID: "Eg1qV6AsW2uC7rQ4xY9bDl", Action: "personal_access_token.access_granted",
-		Category: event.CategoryGrant, AuthMethod: event.AuthPAT, TokenID: "402211",
+		Category: event.CategoryGrant, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 2, // exact entry beats the pattern
 	})}},
 	{file: "personal_access_token_access_revoked.json", want: []event.Event{ghAdmin(event.Event{
 		EventTime: ts("2024-05-09T17:50:00.21Z"), EventID: "Fh2rW7BtX3vD8sR5yZ0cEm", Action: "personal_access_token.access_revoked",
-		Category: event.CategoryRevoke, AuthMethod: event.AuthPAT, TokenID: "402211",
+		Category: event.CategoryRevoke, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 1,
 	})}},
 	{file: "integration_installation_create.json", want: []event.Event{ghAdmin(event.Event{
@@ -96,7 +96,7 @@ var githubCases = []fixtureCase{
 	})}},
 	{file: "git_clone_private_pat.json", want: []event.Event{ghDana(event.Event{
 		EventTime: ts("2024-05-06T11:05:00.421Z"), EventID: "Jl6vA1FxB7zH2wV9cD4gIq", Action: "git.clone",
-		Category: event.CategoryDataAccess, AuthMethod: event.AuthPAT, TokenID: "402211",
+		Category: event.CategoryDataAccess, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
 		SrcIP: "198.51.100.23", UserAgent: "git/2.45.0",
 		TargetType: "repository", TargetID: "7712345", TargetName: ghRepo,
 		Sensitivity: 3, // private repository raises 1 to 3
@@ -124,7 +124,7 @@ var githubCases = []fixtureCase{
 	})}},
 	{file: "hook_create.json", want: []event.Event{ghDana(event.Event{
 		EventTime: ts("2024-05-06T11:40:00.444Z"), EventID: "Np0zE5JbF1dL6aZ3gH8kMu", Action: "hook.create",
-		Category: event.CategoryConfigChange, AuthMethod: event.AuthPAT, TokenID: "402988",
+		Category: event.CategoryConfigChange, AuthMethod: event.AuthPAT, AppID: "402988", TokenID: "402988",
 		SrcIP: "198.51.100.23", UserAgent: "curl/8.7.1",
 		TargetType: "repository", TargetID: "7712345", TargetName: ghRepo,
 		Scopes: []string{"repo", "admin:repo_hook"}, Sensitivity: 2,

@@ -142,12 +142,22 @@ func jsonKind(t reflect.Type) string {
 }
 
 // finish sets category and sensitivity from the catalogue, then applies the
-// one auth rule shared by every vendor: a grant whose record does not reveal
-// how the actor authenticated is an OAuth grant, because every grant in the
-// catalogue hands an app or token access to data.
+// rules shared by every vendor:
+//
+//   - a grant whose record does not reveal how the actor authenticated is an
+//     OAuth grant, because every grant in the catalogue hands an app or
+//     token access to data;
+//   - a bare token (a personal access token or an API token) that names no
+//     OAuth client or integration is its own app: app_id becomes the token
+//     id. Otherwise the default correlation key (actor_id, app_id) would be
+//     empty for exactly the stolen-PAT and minted-API-token attacks, and the
+//     detector ignores events with an empty key value.
 func finish(cat *catalog.Catalog, e *event.Event, facts catalog.Facts) {
 	e.Category, e.Sensitivity, _ = cat.Classify(e.Source, e.Action, facts)
 	if e.AuthMethod == event.AuthUnknown && e.Category == event.CategoryGrant {
 		e.AuthMethod = event.AuthOAuth
+	}
+	if e.AppID == "" && e.TokenID != "" && (e.AuthMethod == event.AuthPAT || e.AuthMethod == event.AuthAPIToken) {
+		e.AppID = e.TokenID
 	}
 }

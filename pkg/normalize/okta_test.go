@@ -60,13 +60,13 @@ var oktaCases = []fixtureCase{
 	{file: "api_token_create.json", want: []event.Event{oktaAdminEvent(event.Event{
 		EventTime: ts("2024-05-07T14:20:11.004Z"), EventID: "b7c1f0a2-0c6b-11ef-8a44-5d2e1f0c3b72",
 		Action: "system.api_token.create", Category: event.CategoryTokenAuth, AuthMethod: event.AuthAPIToken,
-		TokenID: "00Tq8w3e2r1T0y9u5d7", TargetType: "token", TargetID: "00Tq8w3e2r1T0y9u5d7", TargetName: "terraform-ci",
+		AppID: "00Tq8w3e2r1T0y9u5d7", TokenID: "00Tq8w3e2r1T0y9u5d7", TargetType: "token", TargetID: "00Tq8w3e2r1T0y9u5d7", TargetName: "terraform-ci",
 		Sensitivity: 2,
 	})}},
 	{file: "api_token_revoke.json", want: []event.Event{oktaAdminEvent(event.Event{
 		EventTime: ts("2024-05-09T16:45:30.25Z"), EventID: "e4a9c6d0-0e1f-11ef-b1c2-9f3a5e7d2c18",
 		Action: "system.api_token.revoke", Category: event.CategoryRevoke, AuthMethod: event.AuthAPIToken,
-		TokenID: "00Tq8w3e2r1T0y9u5d7", TargetType: "token", TargetID: "00Tq8w3e2r1T0y9u5d7", TargetName: "terraform-ci",
+		AppID: "00Tq8w3e2r1T0y9u5d7", TokenID: "00Tq8w3e2r1T0y9u5d7", TargetType: "token", TargetID: "00Tq8w3e2r1T0y9u5d7", TargetName: "terraform-ci",
 		Sensitivity: 1,
 	})}},
 	{file: "session_start_failure.json", want: []event.Event{{
@@ -97,7 +97,7 @@ var oktaCases = []fixtureCase{
 		EventTime: ts("2024-05-08T02:11:40.019Z"), EventID: "9c8d7e6f-0cd6-11ef-a3b4-2e5f8a1c7d04",
 		Source: event.SourceOkta, Action: "policy.rule.update",
 		Category: event.CategoryConfigChange, AuthMethod: event.AuthAPIToken, Outcome: "success",
-		ActorID: oktaAdminID, ActorName: oktaAdmin, TokenID: "00Tq8w3e2r1T0y9u5d7",
+		ActorID: oktaAdminID, ActorName: oktaAdmin, AppID: "00Tq8w3e2r1T0y9u5d7", TokenID: "00Tq8w3e2r1T0y9u5d7",
 		SrcIP: "198.51.100.64", UserAgent: "okta-sdk-golang/2.20.0 golang/go1.22.2 linux/amd64",
 		TargetType: "policy_rule", TargetID: "0pr6m8o0q2S4u6W8y5d7", TargetName: "Allow reporting clients",
 		Scopes:      []string{},

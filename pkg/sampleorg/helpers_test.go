@@ -1,0 +1,38 @@
+package sampleorg
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/event"
+)
+
+// testEnd is a fixed end so every test sees the same organisation.
+var testEnd = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+
+func testConfig(seed int64, events int, mode Mode) Config {
+	return Config{Seed: seed, Events: events, End: testEnd, Mode: mode}
+}
+
+// collect generates cfg in Normalized mode and returns every event.
+func collect(t testing.TB, cfg Config) ([]event.Event, Truth) {
+	t.Helper()
+	var out []event.Event
+	truth, err := Generate(cfg, func(r Record) error {
+		out = append(out, r.Event)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Generate(%+v): %v", cfg, err)
+	}
+	return out, truth
+}
+
+// episodesOf runs the reference detector over normalized events.
+func episodesOf(events []event.Event) []refEpisode {
+	rows := make([]refRow, len(events))
+	for i := range events {
+		rows[i] = refRowOf(&events[i])
+	}
+	return referenceDetect(rows, DefaultMaxSpan)
+}
