@@ -83,7 +83,9 @@ func TestBuildersRejectUnsafeInput(t *testing.T) {
 		func(s *SequenceSpec) { s.CorrelateBy = []string{"actor_id) OR (1"} },
 		func(s *SequenceSpec) { s.CorrelateBy = nil },
 		func(s *SequenceSpec) { s.Filters = []models.Filter{{Field: "raw", Op: "=", Values: []string{"x"}}} },
-		func(s *SequenceSpec) { s.Filters = []models.Filter{{Field: "source", Op: "; DROP", Values: []string{"x"}}} },
+		func(s *SequenceSpec) {
+			s.Filters = []models.Filter{{Field: "source", Op: "; DROP", Values: []string{"x"}}}
+		},
 		func(s *SequenceSpec) { s.MaxSpan = 0 },
 	}
 	for i, mutate := range bad {

@@ -1,14 +1,23 @@
 package engine
 
 import (
-	"strings"
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
+const (
+	minute = time.Minute
+	hour   = time.Hour
+)
+
 // t0 is the reference time of the test scenarios; rows are placed at
 // offsets from it so that each case reads as a timeline.
+//
+// These builders serve the package's internal tests. The rule cases shared
+// with the store's integration tests live in enginetest, with builders of
+// their own: the internal tests cannot import enginetest, which imports
+// this package.
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // row builds a test event. Action is the event_id, so an episode's
@@ -45,10 +54,6 @@ func app(a string) func(*Row)    { return func(r *Row) { r.AppID = a } }
 func sens(s uint8) func(*Row)    { return func(r *Row) { r.Sensitivity = s } }
 func target(t string) func(*Row) { return func(r *Row) { r.TargetName = t } }
 func action(a string) func(*Row) { return func(r *Row) { r.Action = a } }
-func category(c event.Category) func(*Row) {
-	return func(r *Row) { r.Category = c }
-}
-func auth(m event.AuthMethod) func(*Row) { return func(r *Row) { r.AuthMethod = m } }
 
 // baseParams correlates by actor and app over a wide range with a 1h span.
 func baseParams() Params {
@@ -58,28 +63,4 @@ func baseParams() Params {
 		To:          t0.Add(24 * time.Hour),
 		CorrelateBy: []string{FieldActorID, FieldAppID},
 	}
-}
-
-// summary is the part of an episode a matching rule decides.
-type summary struct {
-	key         string // correlateBy values joined by "|"
-	anchor      string // event_id of the access anchor
-	first, last time.Duration
-	count       int
-	approved    bool
-}
-
-func summarize(eps []Episode) []summary {
-	var out []summary
-	for _, ep := range eps {
-		out = append(out, summary{
-			key:      strings.Join(ep.Key, "|"),
-			anchor:   ep.AccessAction,
-			first:    ep.FirstSensitive.Sub(t0),
-			last:     ep.LastSensitive.Sub(t0),
-			count:    ep.SensitiveCount,
-			approved: ep.Approved,
-		})
-	}
-	return out
 }

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/tokentrail/tokentrail/pkg/chhttp"
+	"github.com/tokentrail/tokentrail/pkg/schema"
+)
+
+func runSchema(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "apply" {
+		return fmt.Errorf("usage: tokentrail schema apply [--url URL] [--user U] [--password-env VAR] [--database DB] [--table T] [--print]")
+	}
+	fs := flag.NewFlagSet("schema apply", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c connFlags
+	c.register(fs)
+	printOnly := fs.Bool("print", false, "print the DDL for the server's variant instead of applying it")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	v, err := applySchema(ctx, cl, c.database, c.table, *printOnly, stdout)
+	if err != nil {
+		return err
+	}
+	if !*printOnly {
+		fmt.Fprintf(stdout, "schema: %s.%s ready (%s)\n", c.database, c.table, v)
+	}
+	return nil
+}
+
+// applySchema creates the database and table if missing, choosing the DDL
+// variant from the server's version.
+func applySchema(ctx context.Context, cl *chhttp.Client, db, table string, printOnly bool, out io.Writer) (schema.Variant, error) {
+	version, err := cl.ServerVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("ask the server its version: %w", err)
+	}
+	v := schema.ForVersion(version)
+	dbSQL, err := schema.CreateDatabase(db)
+	if err != nil {
+		return 0, err
+	}
+	tableSQL, err := schema.CreateTable(v, db, table)
+	if err != nil {
+		return 0, err
+	}
+	if printOnly {
+		fmt.Fprintf(out, "-- ClickHouse %s: %s variant\n%s;\n%s;\n", version, v, dbSQL, tableSQL)
+		return v, nil
+	}
+	for _, stmt := range []string{dbSQL, tableSQL} {
+		if err := cl.Exec(ctx, stmt, nil); err != nil {
+			return 0, fmt.Errorf("apply schema: %w", err)
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,431 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/chlocal"
+	"github.com/tokentrail/tokentrail/pkg/chsql"
+	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/engine/enginetest"
+	"github.com/tokentrail/tokentrail/pkg/event"
+	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/schema"
+	"github.com/tokentrail/tokentrail/pkg/store"
+)
+
+// Short names for the shared row builders, so the SQL cases below read as
+// timelines like the rule cases do.
+var (
+	access = enginetest.Access
+	read   = enginetest.Read
+	actor  = enginetest.Actor
+	app    = enginetest.App
+)
+
+const minute = time.Minute
+
+// TestSequencesRuleCases runs every engine rule case through ClickHouse: the
+// case's rows go into a table of their own, Store.Sequences reads them back
+// through the pre-filtering statement, and the episodes must be the case's
+// and exactly those engine.Detect finds on the same rows in memory. The
+// second check is what proves that the windowFunnel pre-filter and the
+// row predicates in SQL drop nothing the engine would have matched.
+func TestSequencesRuleCases(t *testing.T) {
+	h := newHarness(t)
+	for i, tc := range enginetest.Cases(h.tick()) {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel() // each case has its own table and Store
+			p := tc.DetectParams()
+			table := h.table(t, fmt.Sprintf("rule_%02d", i), tc.Rows)
+			got, _ := h.sequences(t, h.open(t, table, p.ApprovedApps), queryFor(t, p, nil))
+			if sums := enginetest.Summarize(got); !reflect.DeepEqual(sums, tc.Want) {
+				t.Errorf("through ClickHouse:\n got %+v\nwant %+v", sums, tc.Want)
+			}
+			assertSameAsMemory(t, got, p, tc.Rows)
+		})
+	}
+}
+
+// Filters restrict the events, not the episodes, and in both passes of the
+// statement: an access that a filter removes cannot anchor anything, so a
+// key whose access and sensitive event come from different sources loses
+// its episode under a source filter; a revoke that a filter removes no
+// longer ends the access, so a key can gain one.
+func TestSequencesFilters(t *testing.T) {
+	h := newHarness(t)
+	github := func(r *engine.Row) { r.Source = event.SourceGitHub }
+	rows := []engine.Row{
+		access("a1", 0), read("b1", minute), // alice: okta only
+		access("a2", 0, actor("bob"), github), read("b2", minute, actor("bob"), github), // bob: github only
+		access("a3", 0, actor("carol")), read("b3", minute, actor("carol"), github), // carol: okta access, github read
+		access("a4", 0, actor("dave"), github), enginetest.Revoke("r4", minute/2, actor("dave")), read("b4", minute, actor("dave"), github), // dave: okta revoke in between
+	}
+	st := h.open(t, h.table(t, "filters", rows), nil)
+	tests := []struct {
+		name     string
+		filter   models.Filter
+		keep     func(engine.Row) bool // the filter's meaning, in Go
+		wantKeys []string
+	}{
+		{"source in", models.Filter{Field: "source", Op: "in", Values: []string{"github"}},
+			func(r engine.Row) bool { return r.Source == event.SourceGitHub }, []string{"bob|app1", "dave|app1"}},
+		{"source !=", models.Filter{Field: "source", Op: "!=", Values: []string{event.SourceOkta}},
+			func(r engine.Row) bool { return r.Source != event.SourceOkta }, []string{"bob|app1", "dave|app1"}},
+		{"actor_id like", models.Filter{Field: "actor_id", Op: "like", Values: []string{"ca%"}},
+			func(r engine.Row) bool { return strings.HasPrefix(r.ActorID, "ca") }, []string{"carol|app1"}},
+		{"actor_id not in", models.Filter{Field: "actor_id", Op: "not in", Values: []string{"alice", "bob"}},
+			func(r engine.Row) bool { return r.ActorID != "alice" && r.ActorID != "bob" }, []string{"carol|app1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := enginetest.BaseParams()
+			got, _ := h.sequences(t, st, queryFor(t, p, []models.Filter{tc.filter}))
+			if keys := episodeKeys(got); !slices.Equal(keys, tc.wantKeys) {
+				t.Errorf("episode keys %v, want %v", keys, tc.wantKeys)
+			}
+			assertSameAsMemory(t, got, p, slices.DeleteFunc(slices.Clone(rows), func(r engine.Row) bool { return !tc.keep(r) }))
+		})
+	}
+}
+
+// Approved apps are dropped in SQL only when app_id is part of the key:
+// then dropping the app's rows drops exactly its episodes. With another key
+// the app's access may explain another app's sensitive event, so the rows
+// must reach the engine, which drops episodes by their app instead.
+func TestSequencesApprovedApps(t *testing.T) {
+	h := newHarness(t)
+	const vetted = "vetted-backup"
+	rows := []engine.Row{
+		access("a1", 0, app(vetted)), read("b1", minute, app(vetted)), // alice: the vetted app reads
+		access("a2", 0, actor("bob")), read("b2", minute, actor("bob")), // bob: an ordinary app
+		access("a3", 0, actor("carol"), app(vetted)), read("b3", minute, actor("carol")), // carol: vetted token, app1 read
+	}
+	st := h.open(t, h.table(t, "approved", rows), map[string]bool{vetted: true})
+	notIn := "app_id NOT IN " + chsql.QuoteList([]string{vetted})
+	tests := []struct {
+		name            string
+		correlateBy     []string
+		includeApproved bool
+		wantInSQL       bool
+		want            []string // key and approved mark of each episode
+	}{
+		{"app_id in the key: pushed into SQL", []string{engine.FieldActorID, engine.FieldAppID}, false, true,
+			[]string{"bob|app1"}},
+		{"app_id in the key with includeApproved: kept and marked", []string{engine.FieldActorID, engine.FieldAppID}, true, false,
+			[]string{"alice|" + vetted + " approved", "bob|app1"}},
+		{"actor only: handled in Go, the vetted token still anchors another app's read", []string{engine.FieldActorID}, false, false,
+			[]string{"bob", "carol"}},
+		{"actor only with includeApproved", []string{engine.FieldActorID}, true, false,
+			[]string{"alice approved", "bob", "carol"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := enginetest.BaseParams()
+			p.CorrelateBy, p.IncludeApproved, p.ApprovedApps = tc.correlateBy, tc.includeApproved, map[string]bool{vetted: true}
+			got, sql := h.sequences(t, st, queryFor(t, p, nil))
+			if strings.Contains(sql, notIn) != tc.wantInSQL {
+				t.Errorf("SQL contains %q: %v, want %v:\n%s", notIn, !tc.wantInSQL, tc.wantInSQL, sql)
+			}
+			var marks []string
+			for _, ep := range got {
+				m := strings.Join(ep.Key, "|")
+				if ep.Approved {
+					m += " approved"
+				}
+				marks = append(marks, m)
+			}
+			if !slices.Equal(marks, tc.want) {
+				t.Errorf("episodes %v, want %v", marks, tc.want)
+			}
+			assertSameAsMemory(t, got, p, rows)
+		})
+	}
+}
+
+// The statement reads back maxSpan before From: an access in that margin,
+// even exactly maxSpan before a sensitive event at From, still anchors,
+// while a sensitive event before From is not reported.
+func TestSequencesAccessBeforeFrom(t *testing.T) {
+	h := newHarness(t)
+	from := enginetest.T0.Add(2 * time.Hour)
+	at := func(d time.Duration) time.Duration { return from.Add(d).Sub(enginetest.T0) }
+	rows := []engine.Row{
+		access("a1", at(-time.Hour)), read("b1", at(0)), // exactly maxSpan before From
+		access("a2", at(-30*minute), actor("bob")), read("b0", at(-20*minute), actor("bob")), read("b2", at(10*minute), actor("bob")),
+		access("a3", at(-time.Hour-h.tick()), actor("carol")), read("b3", at(0), actor("carol")), // one tick too early
+	}
+	p := enginetest.BaseParams()
+	p.From = from
+	got, _ := h.sequences(t, h.open(t, h.table(t, "before_from", rows), nil), queryFor(t, p, nil))
+	want := []enginetest.Summary{
+		{Key: "alice|app1", Anchor: "a1", First: at(0), Last: at(0), Count: 1},
+		{Key: "bob|app1", Anchor: "a2", First: at(10 * minute), Last: at(10 * minute), Count: 1},
+	}
+	if sums := enginetest.Summarize(got); !reflect.DeepEqual(sums, want) {
+		t.Errorf("episodes:\n got %+v\nwant %+v", sums, want)
+	}
+	assertSameAsMemory(t, got, p, rows)
+}
+
+// A filter value with a quote and a backslash is one escaped literal in the
+// executed statement and matches exactly the row that carries it.
+func TestSequencesHostileFilterValue(t *testing.T) {
+	h := newHarness(t)
+	const hostile = `o'brien\' OR 1=1 --`
+	rows := []engine.Row{
+		access("a1", 0, actor(hostile)), read("b1", minute, actor(hostile)),
+		access("a2", 0, actor("o")), read("b2", minute, actor("o")),
+		access("a3", 0), read("b3", minute),
+	}
+	st := h.open(t, h.table(t, "hostile", rows), nil)
+	p := enginetest.BaseParams()
+	got, sql := h.sequences(t, st, queryFor(t, p, []models.Filter{{Field: "actor_id", Op: "in", Values: []string{hostile}}}))
+	if keys := episodeKeys(got); !slices.Equal(keys, []string{hostile + "|app1"}) {
+		t.Errorf("episode keys %q, want only the hostile actor's", keys)
+	}
+	code, literals := splitLiterals(t, sql)
+	if !slices.Contains(literals, hostile) {
+		t.Errorf("the value is not one literal of the executed SQL; literals: %q", literals)
+	}
+	if strings.Contains(code, "1=1") {
+		t.Errorf("part of the value escaped its literal:\n%s", sql)
+	}
+}
+
+// A canceled request stops the statement and says so, rather than
+// returning a partial answer or a server error.
+func TestSequencesCanceled(t *testing.T) {
+	h := newHarness(t)
+	st := h.open(t, h.table(t, "canceled", []engine.Row{access("a1", 0), read("b1", minute)}), nil)
+	q := queryFor(t, enginetest.BaseParams(), nil)
+	h.sequences(t, st, q) // caches the variant, so the cancel hits the sequence statement itself
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	emitted := 0
+	_, err := st.Sequences(ctx, q, func(engine.Episode) error { emitted++; return nil })
+	if !errors.Is(err, store.ErrCanceled) {
+		t.Errorf("error %v, want one wrapping store.ErrCanceled", err)
+	}
+	if emitted != 0 {
+		t.Errorf("%d episodes emitted after the cancel", emitted)
+	}
+}
+
+// harness is one temporary database on the local ClickHouse, shared by a
+// test's subtests; each subtest creates its own table in it.
+type harness struct {
+	server  *chlocal.Server
+	db      string
+	variant schema.Variant
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	s := chlocal.ForTest(t)
+	version, err := s.Exec(context.Background(), "SELECT version()", nil)
+	if err != nil {
+		t.Fatalf("asking the local ClickHouse for its version: %v", err)
+	}
+	return &harness{server: s, db: s.TempDatabase(t), variant: schema.ForVersion(version)}
+}
+
+// tick is the smallest time step the table keeps.
+func (h *harness) tick() time.Duration {
+	if h.variant == schema.Legacy {
+		return time.Second
+	}
+	return time.Millisecond
+}
+
+// table creates a normalized table and loads rows into it. A row whose time
+// the table would round fails the test: the comparison with the engine
+// would then be about different timelines.
+func (h *harness) table(t *testing.T, name string, rows []engine.Row) string {
+	t.Helper()
+	ctx := context.Background()
+	ddl, err := schema.CreateTable(h.variant, h.db, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.server.Exec(ctx, ddl, nil); err != nil {
+		t.Fatalf("create table %s: %v", name, err)
+	}
+	var body strings.Builder
+	for _, r := range rows {
+		if !r.EventTime.Truncate(h.tick()).Equal(r.EventTime) {
+			t.Fatalf("row %s at %s is finer than the table's %s resolution", r.EventID, r.EventTime.Format(time.RFC3339Nano), h.tick())
+		}
+		line, err := json.Marshal(map[string]any{
+			"event_time": schema.FormatTime(h.variant, r.EventTime), "event_id": r.EventID,
+			"tenant": r.Tenant, "source": r.Source, "action": r.Action,
+			"category": r.Category, "auth_method": r.AuthMethod,
+			"actor_id": r.ActorID, "actor_name": r.ActorName, "app_id": r.AppID, "app_name": r.AppName,
+			"token_id": r.TokenID, "src_ip": r.SrcIP, "target_name": r.TargetName, "sensitivity": r.Sensitivity,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Write(line)
+		body.WriteByte('\n')
+	}
+	if _, err := h.server.Exec(ctx, "INSERT INTO "+h.db+"."+name+" FORMAT JSONEachRow", strings.NewReader(body.String())); err != nil {
+		t.Fatalf("insert into %s: %v", name, err)
+	}
+	return name
+}
+
+// open returns a Store on table as the datasource's read-only user, with
+// approvedApps set from the engine's approved set.
+func (h *harness) open(t *testing.T, table string, approved map[string]bool) *store.Store {
+	t.Helper()
+	s := &models.PluginSettings{
+		Host: "127.0.0.1", Port: h.server.TCPPort, Protocol: models.ProtocolNative,
+		Username: chlocal.ReaderUser, Database: h.db, Table: table,
+		DialTimeoutSeconds: 5, QueryTimeoutSeconds: 30, MaxOpenConns: 2,
+		ApprovedApps: slices.Sorted(maps.Keys(approved)),
+		Secrets:      &models.SecretSettings{Password: chlocal.ReaderPassword},
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// sequences runs the query and collects the episodes and the executed SQL.
+func (h *harness) sequences(t *testing.T, st *store.Store, q *models.Query) ([]engine.Episode, string) {
+	t.Helper()
+	var eps []engine.Episode
+	sql, err := st.Sequences(context.Background(), q, func(ep engine.Episode) error {
+		eps = append(eps, ep)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Sequences: %v\nSQL:\n%s", err, sql)
+	}
+	if sql == "" {
+		t.Fatal("Sequences returned no executed SQL")
+	}
+	return eps, sql
+}
+
+// queryFor builds the panel query equivalent to p the way the plugin does,
+// from the query JSON and the panel range, so the store sees the defaults
+// and normalisation of a real request. Approved apps are not part of it:
+// they are a datasource setting (see harness.open).
+func queryFor(t *testing.T, p engine.Params, filters []models.Filter) *models.Query {
+	t.Helper()
+	raw, err := json.Marshal(map[string]any{
+		"queryType":       models.QuerySequences,
+		"maxSpan":         p.MaxSpan.String(),
+		"correlateBy":     p.CorrelateBy,
+		"minSensitivity":  p.MinSensitivity,
+		"includeApproved": p.IncludeApproved,
+		"filters":         filters,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := models.ParseQuery(raw, "", p.From, p.To)
+	if err != nil {
+		t.Fatalf("the query for %+v does not parse: %v", p, err)
+	}
+	return q
+}
+
+// assertSameAsMemory checks that the episodes read through ClickHouse equal,
+// field for field, those engine.Detect finds on rows in memory.
+func assertSameAsMemory(t *testing.T, got []engine.Episode, p engine.Params, rows []engine.Row) {
+	t.Helper()
+	want, err := engine.Detect(p, rows)
+	if err != nil {
+		t.Fatalf("Detect in memory: %v", err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("ClickHouse gave %d episodes, memory %d:\n got %+v\nwant %+v",
+			len(got), len(want), enginetest.Summarize(got), enginetest.Summarize(want))
+	}
+	for i := range got {
+		if g, w := inUTC(got[i]), inUTC(want[i]); !reflect.DeepEqual(g, w) {
+			t.Errorf("episode %d differs from memory:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+// inUTC drops the time zone pointers, which differ between the driver and
+// time.Date without the instants differing.
+func inUTC(ep engine.Episode) engine.Episode {
+	ep.AccessTime, ep.FirstSensitive, ep.LastSensitive = ep.AccessTime.UTC(), ep.FirstSensitive.UTC(), ep.LastSensitive.UTC()
+	return ep
+}
+
+func episodeKeys(eps []engine.Episode) []string {
+	var keys []string
+	for _, ep := range eps {
+		keys = append(keys, strings.Join(ep.Key, "|"))
+	}
+	return keys
+}
+
+// splitLiterals separates a ClickHouse statement into the text outside
+// string literals and the decoded literals, following ClickHouse's lexer:
+// a literal runs from ' to the next ' that is neither escaped by a
+// backslash nor doubled.
+func splitLiterals(t *testing.T, sql string) (code string, literals []string) {
+	t.Helper()
+	var out, lit strings.Builder
+	in := false
+	for i := 0; i < len(sql); i++ {
+		c := sql[i]
+		switch {
+		case !in && c == '\'':
+			in = true
+			lit.Reset()
+		case !in:
+			out.WriteByte(c)
+		case c == '\\' && i+1 < len(sql):
+			i++
+			lit.WriteByte(unescape(sql[i]))
+		case c == '\'' && i+1 < len(sql) && sql[i+1] == '\'':
+			i++
+			lit.WriteByte('\'')
+		case c == '\'':
+			in = false
+			literals = append(literals, lit.String())
+			out.WriteString("''")
+		default:
+			lit.WriteByte(c)
+		}
+	}
+	if in {
+		t.Fatalf("the statement ends inside a string literal:\n%s", sql)
+	}
+	return out.String(), literals
+}
+
+func unescape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	case '0':
+		return 0
+	}
+	return c
+}
