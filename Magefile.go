@@ -71,12 +71,12 @@ func CI() error {
 		name string
 		fn   func() error
 	}{
-		{"go vet", func() error { return run("go", "vet", "./...") }},
+		{"go vet", func() error { return run("go", "vet", "./pkg/...") }},
 		{"frontend install", func() error { return run("npm", "ci", "--no-audit", "--no-fund") }},
 		{"frontend typecheck", func() error { return run("npm", "run", "typecheck") }},
 		{"frontend tests", func() error { return run("npm", "run", "test:ci") }},
 		{"plugin build", Plugin},
-		{"go tests", func() error { return run("go", "test", "-count=1", "-timeout", "30m", "./...") }},
+		{"go tests", func() error { return run("go", "test", "-count=1", "-timeout", "30m", "./pkg/...") }},
 		{"benchmark", func() error { return run("go", "run", "./pkg/cmd/tokentrail", "bench") }},
 	}
 	for i, s := range steps {
