@@ -76,6 +76,7 @@ func CI() error {
 		{"frontend typecheck", func() error { return run("npm", "run", "typecheck") }},
 		{"frontend tests", func() error { return run("npm", "run", "test:ci") }},
 		{"plugin build", Plugin},
+		{"browser check of the editors (Debian chromium)", browserCheck},
 		{"go tests", func() error { return run("go", "test", "-count=1", "-timeout", "30m", "./pkg/...") }},
 		{"benchmark", func() error { return run("go", "run", "./pkg/cmd/tokentrail", "bench") }},
 	}
@@ -89,6 +90,20 @@ func CI() error {
 	}
 	fmt.Printf("\nall CI steps passed in %s\n", time.Since(start).Round(time.Second))
 	return nil
+}
+
+// browserCheck renders the real editors in headless Chromium. Debian's
+// package is the browser (Playwright's own download cannot reach its host).
+func browserCheck() error {
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		if err := run("apt-get", "update"); err != nil {
+			return err
+		}
+		if err := sh.RunWithV(map[string]string{"DEBIAN_FRONTEND": "noninteractive"}, "apt-get", "install", "-y", "--no-install-recommends", "chromium"); err != nil {
+			return err
+		}
+	}
+	return run("npm", "run", "test:browser")
 }
 
 // ClickHouse namespace: the local development server.

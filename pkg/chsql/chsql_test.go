@@ -26,7 +26,7 @@ func sequenceSpecs() map[string]SequenceSpec {
 		MaxSpan: time.Hour, CorrelateBy: []string{"actor_id", "app_id"}, MinSensitivity: 1}
 	approved := base
 	approved.ExcludeApps = []string{"backup-svc", "ci'app"}
-	approved.Filters = []models.Filter{{Field: "source", Op: "in", Values: []string{"github", "m365"}}, {Field: "category", Op: "like", Values: []string{"data%"}}}
+	approved.Filters = []models.Filter{{Field: "source", Op: "in", Values: []string{"github", "m365"}}, {Field: "category", Op: "like", Values: []string{"data%"}}, {Field: "app_name", Op: "like", Values: []string{"%mail%", "%drive%"}}}
 	single := base
 	single.CorrelateBy = []string{"token_id"}
 	single.Variant = schema.Modern

@@ -43,13 +43,21 @@ func filterSQL(filters []models.Filter) (string, error) {
 			}
 			parts = append(parts, fmt.Sprintf("%s %s %s", col, strings.ToUpper(f.Op), QuoteList(f.Values)))
 		case "like":
-			if len(f.Values) != 1 {
-				return "", fmt.Errorf("filter %d: like takes one value", i+1)
+			if len(f.Values) == 0 {
+				return "", fmt.Errorf("filter %d: like needs a pattern", i+1)
 			}
 			if enumFields[col] {
 				col = "toString(" + col + ")"
 			}
-			parts = append(parts, fmt.Sprintf("%s LIKE %s", col, Quote(f.Values[0])))
+			likes := make([]string, len(f.Values))
+			for j, v := range f.Values {
+				likes[j] = col + " LIKE " + Quote(v)
+			}
+			cond := strings.Join(likes, " OR ")
+			if len(likes) > 1 {
+				cond = "(" + cond + ")"
+			}
+			parts = append(parts, cond)
 		default:
 			return "", fmt.Errorf("filter %d: operator %q is not allowed", i+1, f.Op)
 		}

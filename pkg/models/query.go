@@ -46,7 +46,9 @@ var FilterFields = []string{
 	"user_agent", "session_id", "target_type", "target_id", "target_name",
 }
 
-// FilterOps are the operators a filter may use.
+// FilterOps are the operators a filter may use. "like" with several values
+// matches any of the patterns: a multi-value template variable inside a
+// pattern ("%$app%") expands to one pattern per value.
 var FilterOps = []string{"=", "!=", "in", "not in", "like"}
 
 // Filter is one condition on a normalized field.
@@ -189,8 +191,8 @@ func (q *Query) resolveFilters() error {
 		if len(f.Values) == 0 {
 			return badQuery("filter %d on %s has no value: enter at least one", n, f.Field)
 		}
-		if (f.Op == "=" || f.Op == "!=" || f.Op == "like") && len(f.Values) != 1 {
-			return badQuery("filter %d on %s: operator %q takes exactly one value, got %d (use \"in\" for several)", n, f.Field, f.Op, len(f.Values))
+		if (f.Op == "=" || f.Op == "!=") && len(f.Values) != 1 {
+			return badQuery("filter %d on %s: operator %q takes exactly one value, got %d (use \"in\" or \"not in\" for several)", n, f.Field, f.Op, len(f.Values))
 		}
 		for _, v := range f.Values {
 			if len(v) > 1024 {

@@ -6,13 +6,13 @@ PREWHERE (actor_id, app_id) IN (
   WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
     AND actor_id != '' AND app_id != ''
     AND app_id NOT IN ('backup-svc', 'ci\'app')
-    AND source IN ('github', 'm365') AND toString(category) LIKE 'data%'
+    AND source IN ('github', 'm365') AND toString(category) LIKE 'data%' AND (app_name LIKE '%mail%' OR app_name LIKE '%drive%')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
   GROUP BY actor_id, app_id
   HAVING windowFunnel(3600)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND event_time >= toDateTime('2026-11-01 00:00:00', 'UTC')) = 2
   )
 WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
   AND actor_id != '' AND app_id != ''
-  AND source IN ('github', 'm365') AND toString(category) LIKE 'data%'
+  AND source IN ('github', 'm365') AND toString(category) LIKE 'data%' AND (app_name LIKE '%mail%' OR app_name LIKE '%drive%')
   AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1) OR (category = 'revoke'))
 ORDER BY actor_id, app_id, event_time, event_id
