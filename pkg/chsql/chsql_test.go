@@ -27,12 +27,15 @@ func sequenceSpecs() map[string]SequenceSpec {
 	approved := base
 	approved.ExcludeApps = []string{"backup-svc", "ci'app"}
 	approved.Filters = []models.Filter{{Field: "source", Op: "in", Values: []string{"github", "m365"}}, {Field: "category", Op: "like", Values: []string{"data%"}}, {Field: "app_name", Op: "like", Values: []string{"%mail%", "%drive%"}}}
+	hashed := base
+	hashed.KeyHash = true
+	hashed.CorrelateBy = []string{"app_id", "actor_id"}
 	single := base
 	single.CorrelateBy = []string{"token_id"}
 	single.Variant = schema.Modern
 	single.MaxSpan = 90 * time.Second
 	single.ExcludeApps = []string{"ignored-because-app_id-is-not-a-key"}
-	return map[string]SequenceSpec{"sequences_default": base, "sequences_approved_filters": approved, "sequences_token_modern": single}
+	return map[string]SequenceSpec{"sequences_default": base, "sequences_approved_filters": approved, "sequences_token_modern": single, "sequences_key_hash": hashed}
 }
 
 // The golden files pin the exact statements; a reviewer reads them to see

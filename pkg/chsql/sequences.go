@@ -30,6 +30,19 @@ type SequenceSpec struct {
 	// key's episodes. Otherwise the engine drops episodes by their app.
 	ExcludeApps []string
 	Filters     []models.Filter
+	// KeyHash says the table has schema.KeyHashColumn.
+	KeyHash bool
+}
+
+// keyHash is the expression the two passes join on: one UInt64 per key.
+// Set membership of a number is far cheaper per row than of a tuple of
+// strings; a hash collision only adds a key's rows to the second pass,
+// where the engine still separates keys by their real values.
+func (s SequenceSpec) keyHash() string {
+	if s.KeyHash && len(s.CorrelateBy) == 2 && allowed(s.CorrelateBy, "actor_id") && allowed(s.CorrelateBy, "app_id") {
+		return schema.KeyHashColumn
+	}
+	return "cityHash64(" + strings.Join(s.CorrelateBy, ", ") + ")"
 }
 
 // Sequences returns one statement that does the reduction in ClickHouse:
@@ -42,26 +55,38 @@ type SequenceSpec struct {
 //  2. only those keys' access, sensitive and revoke rows come back, ordered
 //     by key, event_time, event_id — the order the engine streams in.
 func Sequences(s SequenceSpec) (string, error) {
+	stmt, _, err := build(s)
+	return stmt, err
+}
+
+// Candidates returns only the first pass: the keys' hashes. The benchmark
+// times it to show what the aggregation alone costs.
+func Candidates(s SequenceSpec) (string, error) {
+	_, candidates, err := build(s)
+	return candidates, err
+}
+
+func build(s SequenceSpec) (stmt, candidates string, err error) {
 	if err := schema.CheckIdentifier("database", s.Database); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if err := schema.CheckIdentifier("table", s.Table); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if len(s.CorrelateBy) == 0 {
-		return "", fmt.Errorf("correlateBy is empty")
+		return "", "", fmt.Errorf("correlateBy is empty")
 	}
 	for _, f := range s.CorrelateBy {
 		if !allowed(models.KeyFields, f) {
-			return "", fmt.Errorf("correlateBy field %q is not allowed", f)
+			return "", "", fmt.Errorf("correlateBy field %q is not allowed", f)
 		}
 	}
 	if s.MaxSpan <= 0 {
-		return "", fmt.Errorf("maxSpan must be positive")
+		return "", "", fmt.Errorf("maxSpan must be positive")
 	}
 	filters, err := filterSQL(s.Filters)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	readFrom := s.From.Add(-s.MaxSpan)
 	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, readFrom), Time(s.Variant, s.To))
@@ -70,10 +95,7 @@ func Sequences(s SequenceSpec) (string, error) {
 		nonEmpty[i] = f + " != ''"
 	}
 	keyList := strings.Join(s.CorrelateBy, ", ")
-	keyTuple := keyList
-	if len(s.CorrelateBy) > 1 {
-		keyTuple = "(" + keyList + ")"
-	}
+	hash := s.keyHash()
 	approved := ""
 	if len(s.ExcludeApps) > 0 && allowed(s.CorrelateBy, "app_id") {
 		approved = "app_id NOT IN " + QuoteList(s.ExcludeApps)
@@ -83,19 +105,23 @@ func Sequences(s SequenceSpec) (string, error) {
 	// keeps the pre-filter a superset of the exact millisecond rule.
 	windowSeconds := int64(math.Ceil(s.MaxSpan.Seconds()))
 
-	candidates := fmt.Sprintf(`SELECT %s
+	// The range and the role predicate touch only small columns; in
+	// PREWHERE they decide which rows' strings are read at all.
+	candidates = fmt.Sprintf(`SELECT %s AS candidate
   FROM %s.%s
+  PREWHERE %s
   WHERE %s
-  GROUP BY %s
+  GROUP BY candidate
   HAVING windowFunnel(%d)(toDateTime(event_time), %s, %s AND event_time >= %s) = 2`,
-		keyList, s.Database, s.Table,
-		indent(where(rangeCond, strings.Join(nonEmpty, " AND "), approved, filters, "("+accessPred+" OR "+sensitive+")")),
-		keyList, windowSeconds, accessPred, sensitive, Time(s.Variant, s.From))
+		hash, s.Database, s.Table,
+		indent(where(rangeCond, "("+accessPred+" OR "+sensitive+")")),
+		indent(where(strings.Join(nonEmpty, " AND "), approved, filters)),
+		windowSeconds, accessPred, sensitive, Time(s.Variant, s.From))
 
-	// PREWHERE on the key set: ClickHouse reads only the key columns for
-	// every row of the range and the other columns only for the granules
-	// of candidate keys, which are few.
-	stmt := fmt.Sprintf(`SELECT %s
+	// PREWHERE on the key set: ClickHouse reads only the key hash for every
+	// row of the range and the other columns only for the granules of
+	// candidate keys, which are few.
+	stmt = fmt.Sprintf(`SELECT %s
 FROM %s.%s
 PREWHERE %s IN (
   %s
@@ -103,10 +129,10 @@ PREWHERE %s IN (
 WHERE %s
 ORDER BY %s, event_time, event_id`,
 		strings.Join(RowColumns, ", "), s.Database, s.Table,
-		keyTuple, candidates,
+		hash, candidates,
 		where(rangeCond, strings.Join(nonEmpty, " AND "), filters, "("+accessPred+" OR "+sensitive+" OR "+revokePred+")"),
 		keyList)
-	return stmt, nil
+	return stmt, candidates, nil
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
@@ -114,7 +140,13 @@ func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
 // ScanBaselineSQL is the benchmark's yardstick: the cheapest statement that
 // reads the same rows as the first pass of Sequences (the range plus the
 // access/sensitive predicate), reducing them to one number.
-func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, minSensitivity int) string {
+func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, minSensitivity int) (string, error) {
+	if err := schema.CheckIdentifier("database", db); err != nil {
+		return "", err
+	}
+	if err := schema.CheckIdentifier("table", table); err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE event_time >= %s AND event_time <= %s AND (%s OR %s)",
-		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity))
+		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity)), nil
 }

@@ -88,10 +88,10 @@ func (st *Store) Health(ctx context.Context) (*Health, error) {
 	if t := cols["event_time"]; !strings.HasPrefix(t, "DateTime") {
 		return nil, fmt.Errorf("%w: %s.%s column event_time is %s; it must be DateTime64(3, 'UTC') or DateTime('UTC')", ErrSchema, s.Database, s.Table, t)
 	}
-	h.Variant = schema.ForColumnType(cols["event_time"])
+	info := describe(cols)
+	h.Variant = info.Variant
 	st.mu.Lock()
-	v := h.Variant
-	st.variant = &v
+	st.table = &info
 	st.mu.Unlock()
 	stats, err := chsql.StatsSQL(s.Database, s.Table)
 	if err != nil {

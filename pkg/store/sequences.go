@@ -17,15 +17,15 @@ import (
 // follows one key's rows, not the table. It returns the executed SQL.
 func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engine.Episode) error) (string, error) {
 	s := st.settings
-	variant, err := st.Variant(ctx)
+	table, err := st.Table(ctx)
 	if err != nil {
 		return "", err
 	}
 	spec := chsql.SequenceSpec{
-		Database: s.Database, Table: s.Table, Variant: variant,
+		Database: s.Database, Table: s.Table, Variant: table.Variant,
 		From: q.From, To: q.To, MaxSpan: q.MaxSpan,
 		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		Filters: q.Filters,
+		Filters: q.Filters, KeyHash: table.KeyHash,
 	}
 	if !q.IncludeApproved {
 		spec.ExcludeApps = s.ApprovedApps

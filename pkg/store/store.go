@@ -8,8 +8,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -27,8 +25,8 @@ type Store struct {
 	conn     driver.Conn
 	settings *models.PluginSettings
 
-	mu      sync.Mutex
-	variant *schema.Variant // cached once the table has been seen
+	mu    sync.Mutex
+	table *TableInfo // cached once the table has been seen
 }
 
 // Open creates the pool. It does not dial: clickhouse-go connects lazily, so
@@ -128,28 +126,40 @@ func (st *Store) queryContext(ctx context.Context) (context.Context, context.Can
 	return ctx, cancel
 }
 
-// Variant returns the schema variant of the configured table, asking the
-// server once and remembering the answer.
-func (st *Store) Variant(ctx context.Context) (schema.Variant, error) {
+// TableInfo is what the plugin needs to know about the configured table
+// beyond the required columns.
+type TableInfo struct {
+	Variant schema.Variant
+	// KeyHash says the table has the optional key_hash column, which lets
+	// the default correlation key be matched without hashing strings.
+	KeyHash bool
+}
+
+// Table describes the configured table, asking the server once and
+// remembering the answer for the life of the instance (a schema change
+// comes with "Save & test", which builds a new instance).
+func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.variant != nil {
-		return *st.variant, nil
+	if st.table != nil {
+		return *st.table, nil
 	}
 	ctx, cancel := st.queryContext(ctx)
 	defer cancel()
-	var typ string
-	err := st.conn.QueryRow(ctx, "SELECT type FROM system.columns WHERE database = ? AND table = ? AND name = 'event_time'",
-		st.settings.Database, st.settings.Table).Scan(&typ)
+	cols, err := st.columns(ctx)
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("%w: table %s.%s has no event_time column: create it with `tokentrail schema apply`", ErrSchema, st.settings.Database, st.settings.Table)
-		}
-		return 0, Classify(err, st.settings)
+		return TableInfo{}, err
 	}
-	v := schema.ForColumnType(typ)
-	st.variant = &v
-	return v, nil
+	if _, ok := cols["event_time"]; !ok {
+		return TableInfo{}, fmt.Errorf("%w: table %s.%s has no event_time column: create it with `tokentrail schema apply`", ErrSchema, st.settings.Database, st.settings.Table)
+	}
+	info := describe(cols)
+	st.table = &info
+	return info, nil
+}
+
+func describe(cols map[string]string) TableInfo {
+	return TableInfo{Variant: schema.ForColumnType(cols["event_time"]), KeyHash: cols[schema.KeyHashColumn] == "UInt64"}
 }
 
 // QueryRowForBench runs one single-row statement with the datasource's

@@ -15,12 +15,12 @@ import (
 // says the range held more.
 func (st *Store) Timeline(ctx context.Context, q *models.Query) (events []event.Event, sql string, truncated bool, err error) {
 	s := st.settings
-	variant, err := st.Variant(ctx)
+	table, err := st.Table(ctx)
 	if err != nil {
 		return nil, "", false, err
 	}
 	sql, err = chsql.Timeline(chsql.TimelineSpec{
-		Database: s.Database, Table: s.Table, Variant: variant,
+		Database: s.Database, Table: s.Table, Variant: table.Variant,
 		From: q.From, To: q.To, Filters: q.Filters, Limit: q.Limit,
 	})
 	if err != nil {

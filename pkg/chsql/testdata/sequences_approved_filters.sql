@@ -1,14 +1,14 @@
 SELECT event_time, event_id, tenant, source, action, toString(category), toString(auth_method), actor_id, actor_name, app_id, app_name, token_id, src_ip, target_name, sensitivity
 FROM default.saas_audit_events
-PREWHERE (actor_id, app_id) IN (
-  SELECT actor_id, app_id
+PREWHERE cityHash64(actor_id, app_id) IN (
+  SELECT cityHash64(actor_id, app_id) AS candidate
   FROM default.saas_audit_events
-  WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
-    AND actor_id != '' AND app_id != ''
+  PREWHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+    AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
+  WHERE actor_id != '' AND app_id != ''
     AND app_id NOT IN ('backup-svc', 'ci\'app')
     AND source IN ('github', 'm365') AND toString(category) LIKE 'data%' AND (app_name LIKE '%mail%' OR app_name LIKE '%drive%')
-    AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
-  GROUP BY actor_id, app_id
+  GROUP BY candidate
   HAVING windowFunnel(3600)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND event_time >= toDateTime('2026-11-01 00:00:00', 'UTC')) = 2
   )
 WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')

@@ -1,12 +1,12 @@
 SELECT event_time, event_id, tenant, source, action, toString(category), toString(auth_method), actor_id, actor_name, app_id, app_name, token_id, src_ip, target_name, sensitivity
 FROM default.saas_audit_events
-PREWHERE token_id IN (
-  SELECT token_id
+PREWHERE cityHash64(token_id) IN (
+  SELECT cityHash64(token_id) AS candidate
   FROM default.saas_audit_events
-  WHERE event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
-    AND token_id != ''
+  PREWHERE event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
-  GROUP BY token_id
+  WHERE token_id != ''
+  GROUP BY candidate
   HAVING windowFunnel(90)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND event_time >= toDateTime64('2026-11-01 00:00:00.000', 3, 'UTC')) = 2
   )
 WHERE event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')

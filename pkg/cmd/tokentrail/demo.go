@@ -23,6 +23,7 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/ingest"
 	"github.com/tokentrail/tokentrail/pkg/pluginhost"
 	"github.com/tokentrail/tokentrail/pkg/sampleorg"
+	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 const (
@@ -36,6 +37,7 @@ type demoState struct {
 	Events   int       `json:"events"`
 	End      time.Time `json:"end"`
 	Inserted int       `json:"inserted"`
+	Schema   string    `json:"schema"`
 }
 
 // runDemo is the whole job on one machine: a local ClickHouse, the sample
@@ -77,7 +79,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	step("Generating the sample organisation and ingesting it through the vendor normalizers")
 	dir := filepath.Join(filepath.Dir(server.Dir), "demo")
-	truth, err := demoData(ctx, cl, g, dir, stdout)
+	truth, err := demoData(ctx, cl, g, schema.Fingerprint(variant), dir, stdout)
 	if err != nil {
 		return err
 	}
@@ -187,11 +189,11 @@ func demoQuery(ref, js string, from, to time.Time) backend.DataQuery {
 
 // demoData reuses the loaded organisation when it matches the flags and is
 // recent enough for a "last 30 days" panel; otherwise it regenerates it.
-func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, dir string, out io.Writer) (sampleorg.Truth, error) {
+func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, fingerprint, dir string, out io.Writer) (sampleorg.Truth, error) {
 	statePath, truthPath := filepath.Join(dir, "state.json"), filepath.Join(dir, "truth.json")
 	var st demoState
 	if b, err := os.ReadFile(statePath); err == nil && json.Unmarshal(b, &st) == nil &&
-		st.Seed == g.seed && st.Events == g.events && time.Since(st.End) < 24*time.Hour {
+		st.Seed == g.seed && st.Events == g.events && st.Schema == fingerprint && time.Since(st.End) < 24*time.Hour {
 		var n uint64
 		if rc, err := cl.Query(ctx, "SELECT count() FROM "+demoDatabase+"."+demoTable+" FORMAT TSV"); err == nil {
 			fmt.Fscan(rc, &n)
@@ -209,7 +211,7 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, dir string, ou
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sampleorg.Truth{}, err
 	}
-	if err := cl.Exec(ctx, "TRUNCATE TABLE "+demoDatabase+"."+demoTable, nil); err != nil {
+	if err := recreateTable(ctx, cl, demoDatabase, demoTable); err != nil {
 		return sampleorg.Truth{}, err
 	}
 	g.days = 29 // inside "last 30 days" for the whole day the data is reused
@@ -248,7 +250,7 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, dir string, ou
 		total += stats.Inserted
 	}
 	cfg, _ := g.config(sampleorg.Vendor)
-	b, _ := json.Marshal(demoState{Seed: g.seed, Events: g.events, End: cfg.End, Inserted: total})
+	b, _ := json.Marshal(demoState{Seed: g.seed, Events: g.events, End: cfg.End, Inserted: total, Schema: fingerprint})
 	return truth, os.WriteFile(statePath, b, 0o644)
 }
 

@@ -61,5 +61,40 @@ func applySchema(ctx context.Context, cl *chhttp.Client, db, table string, print
 			return 0, fmt.Errorf("apply schema: %w", err)
 		}
 	}
+	// Tables created before key_hash existed get it added.
+	rc, err := cl.Query(ctx, "SELECT count() FROM system.columns WHERE database = "+chhttp.QuoteString(db)+
+		" AND table = "+chhttp.QuoteString(table)+" AND name = "+chhttp.QuoteString(schema.KeyHashColumn)+" FORMAT TSV")
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	_, err = fmt.Fscan(rc, &n)
+	rc.Close()
+	if err != nil {
+		return 0, fmt.Errorf("read the table's columns: %w", err)
+	}
+	if n == 0 {
+		alter, err := schema.AddKeyHash(db, table)
+		if err != nil {
+			return 0, err
+		}
+		if err := cl.Exec(ctx, alter, nil); err != nil {
+			return 0, fmt.Errorf("add %s: %w", schema.KeyHashColumn, err)
+		}
+		fmt.Fprintf(out, "schema: added %s to %s.%s (existing parts compute it on read until merged)\n", schema.KeyHashColumn, db, table)
+	}
 	return v, nil
+}
+
+// recreateTable drops db.table and creates it afresh with the current DDL,
+// for the tools that own their table (demo, benchmark).
+func recreateTable(ctx context.Context, cl *chhttp.Client, db, table string) error {
+	if err := schema.CheckIdentifier("table", table); err != nil {
+		return err
+	}
+	if err := cl.Exec(ctx, "DROP TABLE IF EXISTS "+db+"."+table, nil); err != nil {
+		return err
+	}
+	_, err := applySchema(ctx, cl, db, table, false, io.Discard)
+	return err
 }
