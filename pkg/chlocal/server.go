@@ -42,7 +42,12 @@ type Server struct {
 }
 
 // New returns the server whose files live under root/.build/clickhouse.
+// The folder is made absolute: the server runs in it and its config names
+// its data folders, so a relative path would resolve twice.
 func New(root string) *Server {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
 	return &Server{Dir: filepath.Join(root, ".build", "clickhouse"), TCPPort: DefaultTCPPort, HTTPPort: DefaultHTTPPort}
 }
 
