@@ -176,7 +176,18 @@ var closedValues = map[string][]string{
 	"auth_method": authNames(),
 }
 
+// resolveFilters validates the filters. A filter row without values is
+// dropped, not refused: the query editor treats such a row as unfinished
+// and leaves it out, and an alert rule, which reads the saved query without
+// the editor, must behave like the panel it was built from.
 func (q *Query) resolveFilters() error {
+	kept := q.Filters[:0]
+	for _, f := range q.Filters {
+		if len(f.Values) > 0 {
+			kept = append(kept, f)
+		}
+	}
+	q.Filters = kept
 	for i := range q.Filters {
 		f := &q.Filters[i]
 		f.Field = strings.TrimSpace(f.Field)
@@ -187,9 +198,6 @@ func (q *Query) resolveFilters() error {
 		}
 		if !contains(FilterOps, f.Op) {
 			return badQuery("filter %d on %s: operator %q is not supported: use one of %s", n, f.Field, f.Op, strings.Join(FilterOps, ", "))
-		}
-		if len(f.Values) == 0 {
-			return badQuery("filter %d on %s has no value: enter at least one", n, f.Field)
 		}
 		if (f.Op == "=" || f.Op == "!=") && len(f.Values) != 1 {
 			return badQuery("filter %d on %s: operator %q takes exactly one value, got %d (use \"in\" or \"not in\" for several)", n, f.Field, f.Op, len(f.Values))
