@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
 	"github.com/tokentrail/tokentrail/pkg/pluginhost"
+	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 func TestHealthOK(t *testing.T) {
@@ -86,6 +87,7 @@ func TestHealthFailures(t *testing.T) {
 		{"missing table", f.settings(map[string]any{"table": "no_such_table"}), []string{"table does not exist", "no_such_table", "schema apply"}},
 		{"missing columns", f.settings(map[string]any{"table": "partial"}), []string{"missing the required columns", "sensitivity, target_name"}},
 		{"timeout", f.settings(map[string]any{"port": hangingListener(t), "queryTimeoutSeconds": 1, "dialTimeoutSeconds": 1}), []string{"timed out", "dialTimeoutSeconds"}},
+		{"http protocol against the native port", f.settings(map[string]any{"protocol": "http"}), []string{"speaks ClickHouse's native protocol, not HTTP", "set protocol to native"}},
 		{"malformed settings JSON", rawJSON(f.settings(nil), `{"host": "127.0.0.1", "port": `), []string{"settings JSON could not be read", "save the datasource again"}},
 		{"unknown protocol", f.settings(map[string]any{"protocol": "grpc"}), []string{`protocol "grpc" is not supported`, `"native" or "http"`}},
 		{"port out of range", f.settings(map[string]any{"port": 70000}), []string{"port 70000 is out of range", "1-65535"}},
@@ -116,6 +118,27 @@ func TestHealthFailures(t *testing.T) {
 	}
 	if h.Exited() {
 		t.Fatal("the plugin process died")
+	}
+}
+
+// The driver's HTTP protocol needs a newer server than Debian's 18.16; there
+// the health check must say so and point at the native protocol. On a
+// current server the same settings are healthy.
+func TestHealthHTTPProtocol(t *testing.T) {
+	f := newFixture(t)
+	h := launch(t)
+	res, err := h.CheckHealth(context.Background(), pluginContext(t, f.settings(map[string]any{"protocol": "http", "port": f.server.HTTPPort})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.variant(t) == schema.Modern {
+		if res.Status != backend.HealthStatusOk {
+			t.Fatalf("http protocol on a current server: %s", res.Message)
+		}
+		return
+	}
+	if res.Status != backend.HealthStatusError || !strings.Contains(res.Message, "set protocol to native") {
+		t.Fatalf("http protocol on an old server: %v %s", res.Status, res.Message)
 	}
 }
 

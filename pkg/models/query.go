@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
@@ -36,8 +37,8 @@ const (
 )
 
 // KeyFields may be used in correlateBy and groupBy: the dimensions an
-// incident is attributed to.
-var KeyFields = []string{"actor_id", "app_id", "tenant", "source", "token_id"}
+// incident is attributed to, as the engine defines them.
+var KeyFields = engine.CorrelateFields
 
 // FilterFields are the normalized columns a filter may test.
 var FilterFields = []string{

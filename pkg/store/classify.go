@@ -68,12 +68,19 @@ func Classify(err error, s *models.PluginSettings) error {
 		}
 		return fmt.Errorf("%w: code %d: %s", ErrServer, ex.Code, firstLine(ex.Message))
 	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "client_protocol_version"):
+		return fmt.Errorf("%w: %s is older than the ClickHouse Go driver's HTTP protocol supports (it rejects client_protocol_version); set protocol to native (port 9000, 9440 with TLS)", ErrProtocol, addr)
+	case strings.Contains(msg, "is for clickhouse-client program"):
+		return fmt.Errorf("%w: port %d of %s speaks ClickHouse's native protocol, not HTTP; set protocol to native or use the HTTP port (8123, 8443 with TLS)", ErrProtocol, s.Port, s.Host)
+	}
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%w", ErrCanceled)
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isNetTimeout(err) {
-		return fmt.Errorf("%w talking to %s: check the host, port and firewall, or raise dialTimeoutSeconds (%ds) / queryTimeoutSeconds (%ds)",
-			ErrTimeout, addr, s.DialTimeoutSeconds, s.QueryTimeoutSeconds)
+		return fmt.Errorf("%w talking to %s: check the host, port and firewall and that the port serves the %s protocol (native 9000/9440, http 8123/8443), or raise dialTimeoutSeconds (%ds) / queryTimeoutSeconds (%ds)",
+			ErrTimeout, addr, s.Protocol, s.DialTimeoutSeconds, s.QueryTimeoutSeconds)
 	}
 	if isTLS(err) {
 		hint := "check that the port serves TLS (9440 native, 8443 http), the CA certificate, and the server name"
