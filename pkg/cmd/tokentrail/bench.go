@@ -48,14 +48,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	server, err := chlocal.FromRepo()
+	server, cl, err := startLocal(ctx, stdout)
 	if err != nil {
 		return err
 	}
-	if err := server.Start(ctx, stdout); err != nil {
-		return err
-	}
-	cl := &chhttp.Client{BaseURL: server.HTTPURL(), User: "default"}
 	fmt.Fprintf(stdout, "bench: %d events over 30 days in %s.%s\n", *events, benchDatabase, demoTable)
 	truth, err := benchData(ctx, cl, *events, stdout)
 	if err != nil {

@@ -61,14 +61,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	step := stepper(stdout)
 
 	step("Starting the local ClickHouse")
-	server, err := chlocal.FromRepo()
+	server, cl, err := startLocal(ctx, stdout)
 	if err != nil {
 		return err
 	}
-	if err := server.Start(ctx, stdout); err != nil {
-		return err
-	}
-	cl := &chhttp.Client{BaseURL: server.HTTPURL(), User: "default"}
 
 	step("Applying the schema")
 	variant, err := applySchema(ctx, cl, demoDatabase, demoTable, false, stdout)
