@@ -28,7 +28,8 @@ func sequenceSpecs() map[string]SequenceSpec {
 	approved.ExcludeApps = []string{"backup-svc", "ci'app"}
 	approved.Filters = []models.Filter{{Field: "source", Op: "in", Values: []string{"github", "m365"}}, {Field: "category", Op: "like", Values: []string{"data%"}}, {Field: "app_name", Op: "like", Values: []string{"%mail%", "%drive%"}}}
 	hashed := base
-	hashed.KeyHash = true
+	hashed.KeyHash, hashed.AppHash = true, true
+	hashed.ExcludeApps = []string{"backup-svc", "o'neil"}
 	hashed.CorrelateBy = []string{"app_id", "actor_id"}
 	single := base
 	single.CorrelateBy = []string{"token_id"}

@@ -30,8 +30,14 @@ type SequenceSpec struct {
 	// key's episodes. Otherwise the engine drops episodes by their app.
 	ExcludeApps []string
 	Filters     []models.Filter
-	// KeyHash says the table has schema.KeyHashColumn.
-	KeyHash bool
+	// KeyHash and AppHash say the table has the accelerator columns
+	// schema.KeyHashColumn and schema.AppHashColumn.
+	KeyHash, AppHash bool
+}
+
+// defaultKey reports whether the key is (actor_id, app_id), in any order.
+func (s SequenceSpec) defaultKey() bool {
+	return len(s.CorrelateBy) == 2 && allowed(s.CorrelateBy, "actor_id") && allowed(s.CorrelateBy, "app_id")
 }
 
 // keyHash is the expression the two passes join on: one UInt64 per key.
@@ -39,10 +45,37 @@ type SequenceSpec struct {
 // strings; a hash collision only adds a key's rows to the second pass,
 // where the engine still separates keys by their real values.
 func (s SequenceSpec) keyHash() string {
-	if s.KeyHash && len(s.CorrelateBy) == 2 && allowed(s.CorrelateBy, "actor_id") && allowed(s.CorrelateBy, "app_id") {
+	if s.KeyHash && s.defaultKey() {
 		return schema.KeyHashColumn
 	}
 	return "cityHash64(" + strings.Join(s.CorrelateBy, ", ") + ")"
+}
+
+// candidateFilters splits the first pass's key conditions into those on
+// numbers (for PREWHERE, read for every row of the range) and those on
+// strings (read only for rows that passed PREWHERE).
+func (s SequenceSpec) candidateFilters() (numeric, text []string) {
+	if s.KeyHash && s.defaultKey() {
+		// key_hash is 0 exactly when actor_id or app_id is empty (a real
+		// key hashing to 0 has odds of 2^-64).
+		numeric = append(numeric, schema.KeyHashColumn+" != 0")
+	} else {
+		for _, f := range s.CorrelateBy {
+			text = append(text, f+" != ''")
+		}
+	}
+	if len(s.ExcludeApps) > 0 && allowed(s.CorrelateBy, "app_id") {
+		if s.AppHash {
+			hashes := make([]string, len(s.ExcludeApps))
+			for i, a := range s.ExcludeApps {
+				hashes[i] = "cityHash64(" + Quote(a) + ")"
+			}
+			numeric = append(numeric, schema.AppHashColumn+" NOT IN ("+strings.Join(hashes, ", ")+")")
+		} else {
+			text = append(text, "app_id NOT IN "+QuoteList(s.ExcludeApps))
+		}
+	}
+	return numeric, text
 }
 
 // Sequences returns one statement that does the reduction in ClickHouse:
@@ -96,26 +129,26 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
 	}
 	keyList := strings.Join(s.CorrelateBy, ", ")
 	hash := s.keyHash()
-	approved := ""
-	if len(s.ExcludeApps) > 0 && allowed(s.CorrelateBy, "app_id") {
-		approved = "app_id NOT IN " + QuoteList(s.ExcludeApps)
-	}
+	numeric, text := s.candidateFilters()
 	sensitive := sensitivePred(s.MinSensitivity)
 	// windowFunnel counts whole seconds on a DateTime; rounding the span up
 	// keeps the pre-filter a superset of the exact millisecond rule.
 	windowSeconds := int64(math.Ceil(s.MaxSpan.Seconds()))
 
-	// The range and the role predicate touch only small columns; in
-	// PREWHERE they decide which rows' strings are read at all.
+	// The range, the roles and the numeric key conditions touch only small
+	// columns; in PREWHERE they decide which rows' strings are read at all.
+	prewhere := append([]string{rangeCond, "(" + accessPred + " OR " + sensitive + ")"}, numeric...)
+	whereText := ""
+	if w := where(append(text, filters)...); w != "" {
+		whereText = "\n  WHERE " + indent(w)
+	}
 	candidates = fmt.Sprintf(`SELECT %s AS candidate
   FROM %s.%s
-  PREWHERE %s
-  WHERE %s
+  PREWHERE %s%s
   GROUP BY candidate
   HAVING windowFunnel(%d)(toDateTime(event_time), %s, %s AND event_time >= %s) = 2`,
 		hash, s.Database, s.Table,
-		indent(where(rangeCond, "("+accessPred+" OR "+sensitive+")")),
-		indent(where(strings.Join(nonEmpty, " AND "), approved, filters)),
+		indent(where(prewhere...)), whereText,
 		windowSeconds, accessPred, sensitive, Time(s.Variant, s.From))
 
 	// PREWHERE on the key set: ClickHouse reads only the key hash for every

@@ -108,15 +108,30 @@ var Columns = []Column{
 	{"raw", "String CODEC(ZSTD(3))", "String"},
 }
 
-// KeyHashColumn is an optional accelerator: a hash of the default
-// correlation key (actor_id, app_id), computed by ClickHouse on insert. The
-// sequences query finds its candidate keys' rows by this number instead of
-// hashing two strings per row, which roughly halves its cost; tables
-// without it still work (the plugin computes the same hash on the fly).
-const KeyHashColumn = "key_hash"
+// Accelerator is an optional column ClickHouse computes on insert so that
+// the sequences query can work on numbers where it would otherwise read
+// strings. Tables without them still work: the plugin then computes the
+// same expressions on the fly, at about twice the cost.
+type Accelerator struct {
+	Name, Expr string
+}
 
-// KeyHashExpr is the expression behind KeyHashColumn.
-const KeyHashExpr = "cityHash64(actor_id, app_id)"
+// Accelerator columns.
+const (
+	// KeyHashColumn hashes the default correlation key (actor_id, app_id),
+	// and is 0 when either part is empty (such events never correlate).
+	// The two passes of the sequences query meet on it.
+	KeyHashColumn = "key_hash"
+	// AppHashColumn hashes app_id, so approved apps are excluded before any
+	// string is read.
+	AppHashColumn = "app_hash"
+)
+
+// Accelerators lists the accelerator columns in DDL order.
+var Accelerators = []Accelerator{
+	{KeyHashColumn, "if(actor_id = '' OR app_id = '', 0, cityHash64(actor_id, app_id))"},
+	{AppHashColumn, "cityHash64(app_id)"},
+}
 
 // RequiredColumns are the names CheckHealth insists on.
 func RequiredColumns() []string {
@@ -159,7 +174,13 @@ func CreateTable(v Variant, db, table string) (string, error) {
 		}
 		fmt.Fprintf(&b, "    %s %s,\n", c.Name, typ)
 	}
-	fmt.Fprintf(&b, "    %s UInt64 MATERIALIZED %s\n", KeyHashColumn, KeyHashExpr)
+	for i, a := range Accelerators {
+		sep := ","
+		if i == len(Accelerators)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "    %s UInt64 MATERIALIZED %s%s\n", a.Name, a.Expr, sep)
+	}
 	b.WriteString(")\nENGINE = MergeTree()\nPARTITION BY toYYYYMM(event_time)\n")
 	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
 	b.WriteString("SETTINGS index_granularity = 8192")
@@ -174,16 +195,16 @@ func CreateDatabase(db string) (string, error) {
 	return "CREATE DATABASE IF NOT EXISTS " + db, nil
 }
 
-// AddKeyHash returns the statement that adds KeyHashColumn to a table made
-// before it existed. Old parts compute it on read until they are merged.
-func AddKeyHash(db, table string) (string, error) {
+// AddColumn returns the statement that adds an accelerator column to a
+// table made before it existed. Old parts compute it on read until merged.
+func AddColumn(db, table string, a Accelerator) (string, error) {
 	if err := CheckIdentifier("database", db); err != nil {
 		return "", err
 	}
 	if err := CheckIdentifier("table", table); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("ALTER TABLE %s.%s ADD COLUMN %s UInt64 MATERIALIZED %s", db, table, KeyHashColumn, KeyHashExpr), nil
+	return fmt.Sprintf("ALTER TABLE %s.%s ADD COLUMN %s UInt64 MATERIALIZED %s", db, table, a.Name, a.Expr), nil
 }
 
 // Fingerprint identifies the DDL of a variant, so tools that keep a loaded

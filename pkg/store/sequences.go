@@ -25,7 +25,7 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 		Database: s.Database, Table: s.Table, Variant: table.Variant,
 		From: q.From, To: q.To, MaxSpan: q.MaxSpan,
 		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		Filters: q.Filters, KeyHash: table.KeyHash,
+		Filters: q.Filters, KeyHash: table.KeyHash, AppHash: table.AppHash,
 	}
 	if !q.IncludeApproved {
 		spec.ExcludeApps = s.ApprovedApps

@@ -130,9 +130,9 @@ func (st *Store) queryContext(ctx context.Context) (context.Context, context.Can
 // beyond the required columns.
 type TableInfo struct {
 	Variant schema.Variant
-	// KeyHash says the table has the optional key_hash column, which lets
-	// the default correlation key be matched without hashing strings.
-	KeyHash bool
+	// KeyHash and AppHash say the table has the optional accelerator
+	// columns (schema.Accelerators).
+	KeyHash, AppHash bool
 }
 
 // Table describes the configured table, asking the server once and
@@ -159,7 +159,11 @@ func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 }
 
 func describe(cols map[string]string) TableInfo {
-	return TableInfo{Variant: schema.ForColumnType(cols["event_time"]), KeyHash: cols[schema.KeyHashColumn] == "UInt64"}
+	return TableInfo{
+		Variant: schema.ForColumnType(cols["event_time"]),
+		KeyHash: cols[schema.KeyHashColumn] == "UInt64",
+		AppHash: cols[schema.AppHashColumn] == "UInt64",
+	}
 }
 
 // QueryRowForBench runs one single-row statement with the datasource's

@@ -5,7 +5,8 @@ PREWHERE cityHash64(actor_id, app_id) IN (
   FROM default.saas_audit_events
   PREWHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
-  WHERE actor_id != '' AND app_id != ''
+  WHERE actor_id != ''
+    AND app_id != ''
     AND app_id NOT IN ('backup-svc', 'ci\'app')
     AND source IN ('github', 'm365') AND toString(category) LIKE 'data%' AND (app_name LIKE '%mail%' OR app_name LIKE '%drive%')
   GROUP BY candidate

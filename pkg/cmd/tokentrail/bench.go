@@ -98,7 +98,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scan := timeRuns(*runs, func() error { return st.QueryRowForBench(ctx, scanSQL, &scanned) })
 	candSQL, err := chsql.Candidates(chsql.SequenceSpec{Database: benchDatabase, Table: demoTable, Variant: variant,
 		From: from, To: to, MaxSpan: q.MaxSpan, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		ExcludeApps: settings.ApprovedApps, KeyHash: table.KeyHash})
+		ExcludeApps: settings.ApprovedApps, KeyHash: table.KeyHash, AppHash: table.AppHash})
 	if err != nil {
 		return err
 	}

@@ -61,27 +61,30 @@ func applySchema(ctx context.Context, cl *chhttp.Client, db, table string, print
 			return 0, fmt.Errorf("apply schema: %w", err)
 		}
 	}
-	// Tables created before key_hash existed get it added.
-	rc, err := cl.Query(ctx, "SELECT count() FROM system.columns WHERE database = "+chhttp.QuoteString(db)+
-		" AND table = "+chhttp.QuoteString(table)+" AND name = "+chhttp.QuoteString(schema.KeyHashColumn)+" FORMAT TSV")
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	_, err = fmt.Fscan(rc, &n)
-	rc.Close()
-	if err != nil {
-		return 0, fmt.Errorf("read the table's columns: %w", err)
-	}
-	if n == 0 {
-		alter, err := schema.AddKeyHash(db, table)
+	// Tables created before the accelerator columns existed get them added.
+	for _, a := range schema.Accelerators {
+		rc, err := cl.Query(ctx, "SELECT count() FROM system.columns WHERE database = "+chhttp.QuoteString(db)+
+			" AND table = "+chhttp.QuoteString(table)+" AND name = "+chhttp.QuoteString(a.Name)+" FORMAT TSV")
+		if err != nil {
+			return 0, err
+		}
+		var n int
+		_, err = fmt.Fscan(rc, &n)
+		rc.Close()
+		if err != nil {
+			return 0, fmt.Errorf("read the table's columns: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		alter, err := schema.AddColumn(db, table, a)
 		if err != nil {
 			return 0, err
 		}
 		if err := cl.Exec(ctx, alter, nil); err != nil {
-			return 0, fmt.Errorf("add %s: %w", schema.KeyHashColumn, err)
+			return 0, fmt.Errorf("add %s: %w", a.Name, err)
 		}
-		fmt.Fprintf(out, "schema: added %s to %s.%s (existing parts compute it on read until merged)\n", schema.KeyHashColumn, db, table)
+		fmt.Fprintf(out, "schema: added %s to %s.%s (existing parts compute it on read until merged)\n", a.Name, db, table)
 	}
 	return v, nil
 }
