@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
@@ -135,10 +136,26 @@ func (s Settings) PluginContext() (backend.PluginContext, error) {
 			DecryptedSecureJSONData: s.Secure,
 			// A new timestamp makes the SDK's instance manager build a
 			// fresh instance, as after "Save" in Grafana.
-			Updated: time.Now(),
+			Updated: nextUpdated(),
 		},
 		GrafanaConfig: backend.NewGrafanaCfg(map[string]string{}),
 	}, nil
+}
+
+var lastUpdated atomic.Int64
+
+// nextUpdated returns a settings timestamp later than every earlier one by
+// at least a millisecond: the protocol carries it in milliseconds, and two
+// settings saved within one millisecond would otherwise share a cached
+// instance, so the second would be answered with the first's settings.
+func nextUpdated() time.Time {
+	for {
+		last := lastUpdated.Load()
+		ms := max(time.Now().UnixMilli(), last+1)
+		if lastUpdated.CompareAndSwap(last, ms) {
+			return time.UnixMilli(ms)
+		}
+	}
 }
 
 // CheckHealth calls the plugin's health check.
