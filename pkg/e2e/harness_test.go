@@ -63,19 +63,20 @@ func (l testLog) Write(p []byte) (int, error) {
 // fixture is a database with the normalized table, in the variant the
 // local server supports.
 type fixture struct {
-	server *chlocal.Server
-	db     string
+	server  *chlocal.Server
+	db      string
+	variant schema.Variant
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	s := chlocal.ForTest(t)
-	f := &fixture{server: s, db: s.TempDatabase(t)}
 	version, err := s.Exec(context.Background(), "SELECT version()", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ddl, err := schema.CreateTable(schema.ForVersion(version), f.db, "saas_audit_events")
+	f := &fixture{server: s, db: s.TempDatabase(t), variant: schema.ForVersion(version)}
+	ddl, err := schema.CreateTable(f.variant, f.db, "saas_audit_events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,14 +86,6 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) variant(t *testing.T) schema.Variant {
-	v, err := f.server.Exec(context.Background(), "SELECT version()", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return schema.ForVersion(v)
-}
-
 // insert loads rows given as column maps through the HTTP interface.
 func (f *fixture) insert(t *testing.T, table string, rows []map[string]any) {
 	t.Helper()
@@ -100,7 +93,7 @@ func (f *fixture) insert(t *testing.T, table string, rows []map[string]any) {
 	for _, r := range rows {
 		for k, v := range r {
 			if tm, ok := v.(time.Time); ok {
-				r[k] = schema.FormatTime(f.variant(t), tm)
+				r[k] = schema.FormatTime(f.variant, tm)
 			}
 		}
 		js, err := json.Marshal(r)

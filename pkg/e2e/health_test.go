@@ -131,7 +131,7 @@ func TestHealthHTTPProtocol(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.variant(t) == schema.Modern {
+	if f.variant == schema.Modern {
 		if res.Status != backend.HealthStatusOk {
 			t.Fatalf("http protocol on a current server: %s", res.Message)
 		}
