@@ -209,12 +209,34 @@ func (c *Catalog) lookup(source, action string) (Entry, bool) {
 	if i, ok := c.exact[k]; ok {
 		return c.entries[i], true
 	}
+	if refused(k.action) {
+		// A family pattern ("protected_branch.*") is written for the
+		// actions that happened; an action whose name says it was refused
+		// or failed is not one of them. Only an exact entry maps it.
+		return Entry{}, false
+	}
 	for _, i := range c.patterns[k.source] {
 		if strings.HasPrefix(k.action, prefixOf(c.entries[i].Action)) {
 			return c.entries[i], true
 		}
 	}
 	return Entry{}, false
+}
+
+// refusalWords are stems that mark an action as refused or failed in every
+// vendor's naming: protected_branch.rejected_ref_update,
+// app.oauth2.as.authorize.scope_denied, application.policy.sign_on.deny_access.
+var refusalWords = []string{"reject", "denied", "deny", "fail", "refus", "invalid", "violation"}
+
+// refused reports whether a folded action name says the action was refused
+// or failed.
+func refused(action string) bool {
+	for _, w := range refusalWords {
+		if strings.Contains(action, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r Rule) applies(e Entry) bool {
@@ -271,7 +293,18 @@ func keyOf(source, action string) matchKey {
 	return matchKey{source: strings.ToLower(strings.TrimSpace(source)), action: foldAction(action)}
 }
 
-func foldAction(action string) string { return strings.ToLower(strings.TrimSpace(action)) }
+// foldAction is the form actions are compared in: lower case, runs of white
+// space as one space, every dash variant as "-", and no trailing period.
+// Microsoft writes the same operation as "Update application – Certificates
+// and secrets management." (en dash, period) in the Management Activity API
+// and with a hyphen and no period elsewhere; both must find one entry.
+func foldAction(action string) string {
+	a := strings.Join(strings.Fields(strings.ToLower(action)), " ")
+	a = dashes.Replace(a)
+	return strings.TrimSuffix(a, ".")
+}
+
+var dashes = strings.NewReplacer("\u2013", "-", "\u2014", "-", "\u2212", "-", "\u2010", "-", "\u2011", "-")
 
 // prefixOf returns the folded literal part of a pattern.
 func prefixOf(pattern string) string { return strings.TrimSuffix(foldAction(pattern), "*") }

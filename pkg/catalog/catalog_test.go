@@ -36,7 +36,7 @@ func TestDefaultCoversBrief(t *testing.T) {
 	}{
 		{event.SourceOkta, "app.oauth2.as.token.grant.access_token", event.CategoryTokenAuth},
 		{event.SourceOkta, "app.oauth2.as.authorize.code", event.CategoryGrant},
-		{event.SourceOkta, "system.api_token.create", event.CategoryTokenAuth},
+		{event.SourceOkta, "system.api_token.create", event.CategoryGrant},
 		{event.SourceOkta, "system.api_token.revoke", event.CategoryRevoke},
 		{event.SourceOkta, "user.session.start", event.CategorySignin},
 		{event.SourceOkta, "user.authentication.sso", event.CategorySignin},
@@ -59,7 +59,12 @@ func TestDefaultCoversBrief(t *testing.T) {
 		{event.SourceMicrosoft, "Consent to application.", event.CategoryGrant},
 		{event.SourceMicrosoft, "Add delegated permission grant.", event.CategoryGrant},
 		{event.SourceMicrosoft, "Add app role assignment grant to user.", event.CategoryGrant},
-		{event.SourceMicrosoft, "Add service principal credentials.", event.CategoryTokenAuth},
+		{event.SourceMicrosoft, "Add service principal credentials.", event.CategoryConfigChange},
+		{event.SourceMicrosoft, "Update application – Certificates and secrets management.", event.CategoryConfigChange},
+		{event.SourceMicrosoft, "Update application - Certificates and secrets management", event.CategoryConfigChange},
+		{event.SourceMicrosoft, "FileAccessed", event.CategoryDataAccess},
+		{event.SourceMicrosoft, "FileCopied", event.CategoryDataAccess},
+		{event.SourceMicrosoft, "ModifyFolderPermissions", event.CategoryConfigChange},
 		{event.SourceMicrosoft, "MailItemsAccessed", event.CategoryDataAccess},
 		{event.SourceMicrosoft, "FileDownloaded", event.CategoryDataAccess},
 		{event.SourceMicrosoft, "FileSyncDownloadedFull", event.CategoryDataAccess},
@@ -71,7 +76,11 @@ func TestDefaultCoversBrief(t *testing.T) {
 		{event.SourceMicrosoft, "Remove delegated permission grant.", event.CategoryRevoke},
 		{event.SourceGitHub, "oauth_authorization.create", event.CategoryGrant},
 		{event.SourceGitHub, "oauth_authorization.destroy", event.CategoryRevoke},
-		{event.SourceGitHub, "oauth_access.create", event.CategoryTokenAuth},
+		{event.SourceGitHub, "oauth_access.create", event.CategoryGrant},
+		{event.SourceGitHub, "org.disable_two_factor_requirement", event.CategoryConfigChange},
+		{event.SourceGitHub, "ip_allow_list.disable", event.CategoryConfigChange},
+		{event.SourceGitHub, "public_key.create", event.CategoryConfigChange},
+		{event.SourceGitHub, "api.request", event.CategoryDataAccess},
 		{event.SourceGitHub, "personal_access_token.request_created", event.CategoryTokenAuth},
 		{event.SourceGitHub, "integration_installation.create", event.CategoryGrant},
 		{event.SourceGitHub, "org.oauth_app_access_approved", event.CategoryGrant},
@@ -85,7 +94,16 @@ func TestDefaultCoversBrief(t *testing.T) {
 		{event.SourceSlack, "app_approved", event.CategoryGrant},
 		{event.SourceSlack, "app_scopes_expanded", event.CategoryGrant},
 		{event.SourceSlack, "app_uninstalled", event.CategoryRevoke},
-		{event.SourceSlack, "bot_token_upgraded", event.CategoryTokenAuth},
+		{event.SourceSlack, "bot_token_upgraded", event.CategoryGrant},
+		{event.SourceSlack, "app_resources_granted", event.CategoryGrant},
+		{event.SourceSlack, "idp_configuration_added", event.CategoryConfigChange},
+		{event.SourceSlack, "role_change_to_admin", event.CategoryConfigChange},
+		{event.SourceGoogle, "drive.access_item_content", event.CategoryDataAccess},
+		{event.SourceGoogle, "user_accounts.2sv_disable", event.CategoryConfigChange},
+		{event.SourceGoogle, "vault.export", event.CategoryDataAccess},
+		{event.SourceGoogle, "admin.TOGGLE_OAUTH_ACCESS_TO_ALL_APIS", event.CategoryConfigChange},
+		{event.SourceOkta, "system.mfa.factor.deactivate", event.CategoryConfigChange},
+		{event.SourceOkta, "user.session.impersonation.grant", event.CategoryConfigChange},
 		{event.SourceSlack, "file_downloaded", event.CategoryDataAccess},
 		{event.SourceSlack, "user_login", event.CategorySignin},
 		{event.SourceSlack, "pref.sso_setting_changed", event.CategoryConfigChange},
@@ -159,7 +177,7 @@ entries:
   # override: the SOC treats every Drive download as medium
   - {source: google_workspace, action: "drive.download", category: data_access, sensitivity: 2}
   # addition: a vendor action the default does not know
-  - {source: slack, action: "file_public_link_created", category: data_access, sensitivity: 2}
+  - {source: slack, action: "file_shared", category: data_access, sensitivity: 2}
   # same key as a default entry, different case: still an override
   - {source: m365, action: "mailitemsaccessed", category: data_access, sensitivity: 1}
 rules:
@@ -182,7 +200,7 @@ rules:
 		wantOrigin     string
 	}{
 		{"user entry wins", "google_workspace", "drive.download", nil, 2, path},
-		{"user entry added", "slack", "file_public_link_created", nil, 2, path},
+		{"user entry added", "slack", "file_shared", nil, 2, path},
 		{"case-folded override", "m365", "MailItemsAccessed", nil, 1, path},
 		{"default entry kept", "okta", "system.api_token.create", nil, 2, defaultOrigin},
 		{"user rule replaces default by name", "github", "git.clone", Facts{FactPrivateRepo: true}, 2, defaultOrigin},
@@ -208,6 +226,45 @@ rules:
 	}
 	if _, sens, _ := Default().Classify("google_workspace", "drive.download", nil); sens != 1 {
 		t.Errorf("Load changed the shared default: drive.download sensitivity %d, want 1", sens)
+	}
+}
+
+// TestRefusedActionsEscapePatterns: a family pattern never turns a refused
+// or failed action into a change; an exact entry still can.
+func TestRefusedActionsEscapePatterns(t *testing.T) {
+	c := Default()
+	for _, tc := range []struct{ source, action string }{
+		{event.SourceGitHub, "protected_branch.rejected_ref_update"},
+		{event.SourceOkta, "app.oauth2.as.authorize.scope_denied"},
+		{event.SourceOkta, "application.policy.sign_on.deny_access"},
+		{event.SourceGitHub, "personal_access_token.request_denied"},
+	} {
+		if cat, _, ok := c.Classify(tc.source, tc.action, nil); ok {
+			t.Errorf("Classify(%s, %q) = %s through a pattern, want no match", tc.source, tc.action, cat)
+		}
+	}
+	exact, err := Parse([]byte(`entries: [{source: github, action: "protected_branch.rejected_ref_update", category: other, sensitivity: 1}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, sens, ok := exact.Classify("github", "protected_branch.rejected_ref_update", nil); !ok || sens != 1 {
+		t.Errorf("an exact entry for a refused action did not match (ok %v, sensitivity %d)", ok, sens)
+	}
+}
+
+// TestFoldAction: the spellings vendors and exports use for one operation
+// meet in one form.
+func TestFoldAction(t *testing.T) {
+	want := "update application - certificates and secrets management"
+	for _, in := range []string{
+		"Update application – Certificates and secrets management.",
+		"Update application — Certificates and secrets management",
+		"update application  -  certificates and secrets management.",
+		" Update application - Certificates and secrets management ",
+	} {
+		if got := foldAction(in); got != strings.Join(strings.Fields(want), " ") && got != want {
+			t.Errorf("foldAction(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -34,6 +34,9 @@ import (
 //	}
 //
 // Mapping decisions:
+//   - actor_id is the lower-cased login (actor), the same in every record
+//     type; organization audit-log entries often carry no numeric actor_id.
+//     Only a record without a login falls back to actor_id.
 //   - auth_method from programmatic_access_type: personal access tokens
 //     (classic or fine-grained) are pat, OAuth app tokens and GitHub App
 //     user-to-server tokens are oauth, GitHub App installation
@@ -42,7 +45,13 @@ import (
 //     personal_access_token.* actions are pat, else unknown (the audit log
 //     does not mark web sessions).
 //   - app_id / app_name: oauth_application_id / oauth_application_name, else
-//     the integration slug for both.
+//     the integration slug, else the slug of a "<slug>[bot]" actor, else
+//     (bare personal access tokens) the token id and the token's name
+//     (user_programmatic_access_name). A token the record does not type
+//     ("Authentication token created before 2021-04-05", or api.request
+//     with only token_id, hashed_token and token_scopes) is an OAuth token
+//     when an OAuth app is named, a GitHub App token when an app is, else a
+//     personal access token.
 //   - token_id: token_id, else hashed_token.
 //   - target: the token for personal_access_token.* actions, the member
 //     (user) for org membership changes, else the repository, else the app
@@ -53,7 +62,7 @@ import (
 //     external_sharing when repo.access makes a repository public.
 type github struct{ cat *catalog.Catalog }
 
-func (*github) Source() string { return event.SourceGitHub }
+func (*github) source() string { return event.SourceGitHub }
 
 type githubRecord struct {
 	Timestamp              text      `json:"@timestamp"`
@@ -79,6 +88,7 @@ type githubRecord struct {
 	Scopes                 scopeList `json:"scopes"`
 	OAuthApplicationID     text      `json:"oauth_application_id"`
 	OAuthApplicationName   string    `json:"oauth_application_name"`
+	OAuthApplication       string    `json:"oauth_application"`
 	Integration            string    `json:"integration"`
 	User                   string    `json:"user"`
 	UserID                 text      `json:"user_id"`
@@ -86,9 +96,9 @@ type githubRecord struct {
 	TokenName              string    `json:"user_programmatic_access_name"`
 }
 
-func (n *github) Normalize(rec json.RawMessage) ([]event.Event, error) {
+func (n *github) parse(rec json.RawMessage, nt *notes) ([]event.Event, error) {
 	var r githubRecord
-	raw, err := decode(event.SourceGitHub, rec, &r)
+	raw, err := decode(event.SourceGitHub, rec, &r, nt)
 	if err != nil {
 		return nil, err
 	}
@@ -107,10 +117,10 @@ func (n *github) Normalize(rec json.RawMessage) ([]event.Event, error) {
 		Source:    event.SourceGitHub,
 		Action:    action,
 		Outcome:   "success",
-		ActorID:   r.ActorID.String(),
-		ActorName: strings.TrimSpace(r.Actor),
-		AppID:     firstNonEmpty(r.OAuthApplicationID.String(), strings.TrimSpace(r.Integration)),
-		AppName:   firstNonEmpty(strings.TrimSpace(r.OAuthApplicationName), strings.TrimSpace(r.Integration)),
+		ActorID:   firstNonEmpty(strings.ToLower(strings.TrimSpace(r.Actor)), r.ActorID.String()),
+		ActorName: firstNonEmpty(strings.TrimSpace(r.Actor), r.ActorID.String()),
+		AppID:     firstNonEmpty(r.OAuthApplicationID.String(), strings.TrimSpace(r.Integration), botSlug(r.Actor)),
+		AppName:   firstNonEmpty(strings.TrimSpace(r.OAuthApplicationName), strings.TrimSpace(r.OAuthApplication), strings.TrimSpace(r.Integration), botSlug(r.Actor)),
 		TokenID:   firstNonEmpty(r.TokenID.String(), strings.TrimSpace(r.HashedToken)),
 		SrcIP:     strings.TrimSpace(r.ActorIP),
 		UserAgent: strings.TrimSpace(r.UserAgent),
@@ -124,6 +134,11 @@ func (n *github) Normalize(rec json.RawMessage) ([]event.Event, error) {
 	}
 	e.AuthMethod = githubAuth(&r, action)
 	n.fillTarget(&e, &r, action)
+	if e.AppID == "" && e.AppName == "" && (e.AuthMethod == event.AuthPAT || e.AuthMethod == event.AuthAPIToken) {
+		// A bare token becomes its own app in finish; its name is the
+		// token's name when the record has it.
+		e.AppName = strings.TrimSpace(r.TokenName)
+	}
 
 	f := catalog.Facts{}
 	vis := strings.ToLower(r.Visibility)
@@ -157,7 +172,19 @@ func githubTime(r *githubRecord) (time.Time, error) {
 
 func githubAuth(r *githubRecord, action string) event.AuthMethod {
 	pat := strings.ToLower(r.ProgrammaticAccessType)
+	hasToken := r.TokenID.String() != "" || strings.TrimSpace(r.HashedToken) != "" || len(r.TokenScopes) > 0
 	switch {
+	case strings.Contains(pat, "authentication token"), pat == "" && hasToken:
+		// "Authentication token created before 2021-04-05", or a token
+		// the record does not type (api.request): a token of an OAuth app
+		// when one is named, of a GitHub App when one is, else a PAT.
+		switch {
+		case r.OAuthApplicationID.String() != "":
+			return event.AuthOAuth
+		case strings.TrimSpace(r.Integration) != "", botSlug(r.Actor) != "":
+			return event.AuthServiceAccount
+		}
+		return event.AuthPAT
 	case strings.Contains(pat, "user-to-server"):
 		return event.AuthOAuth
 	case strings.Contains(pat, "server-to-server"), strings.Contains(pat, "installation"), strings.Contains(pat, "github app"):
@@ -190,4 +217,15 @@ func (*github) fillTarget(e *event.Event, r *githubRecord, action string) {
 	case r.Org != "":
 		e.TargetType, e.TargetID, e.TargetName = "organization", r.OrgID.String(), r.Org
 	}
+}
+
+// botSlug returns the GitHub App slug of a "<slug>[bot]" actor, else "".
+// Installation tokens act as that bot, and the slug is what the audit log
+// calls the app in "integration", so both name one app.
+func botSlug(actor string) string {
+	slug, ok := strings.CutSuffix(strings.TrimSpace(actor), "[bot]")
+	if !ok {
+		return ""
+	}
+	return slug
 }

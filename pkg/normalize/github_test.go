@@ -18,7 +18,7 @@ const (
 // ghDana is an action by the developer dreyes from her usual browser;
 // ghAdmin one by the org owner.
 func ghDana(e event.Event) event.Event {
-	e.ActorID, e.ActorName = "5123456", "dreyes"
+	e.ActorID, e.ActorName = "dreyes", "dreyes" // the login is actor_id in every record type
 	if e.SrcIP == "" {
 		e.SrcIP, e.UserAgent = "203.0.113.41", ghDanaUA
 	}
@@ -26,7 +26,7 @@ func ghDana(e event.Event) event.Event {
 }
 
 func ghAdmin(e event.Event) event.Event {
-	e.ActorID, e.ActorName, e.SrcIP, e.UserAgent = "5000001", "acme-admin", "203.0.113.77", ghAdminUA
+	e.ActorID, e.ActorName, e.SrcIP, e.UserAgent = "acme-admin", "acme-admin", "203.0.113.77", ghAdminUA
 	return ghEvent(e)
 }
 
@@ -55,7 +55,7 @@ var githubCases = []fixtureCase{
 	})}},
 	{file: "oauth_access_create.json", want: []event.Event{ghDana(event.Event{
 		EventTime: ts("2024-05-06T10:02:01.89Z"), EventID: "Bd8nS3XpT9rZ4oN1uV6yAi", Action: "oauth_access.create",
-		Category: event.CategoryTokenAuth, AuthMethod: event.AuthOAuth, AppID: ghAppID, AppName: ghAppName, TokenID: "88112233",
+		Category: event.CategoryGrant, AuthMethod: event.AuthOAuth, AppID: ghAppID, AppName: ghAppName, TokenID: "88112233",
 		TargetType: "app", TargetID: ghAppID, TargetName: ghAppName,
 		Scopes: []string{"repo", "read:org", "workflow"}, Sensitivity: 1,
 	})}},
@@ -66,17 +66,17 @@ var githubCases = []fixtureCase{
 	})}},
 	{file: "personal_access_token_request_created.json", want: []event.Event{ghDana(event.Event{
 		EventTime: ts("2024-05-06T11:00:00.777Z"), EventID: "Df0pU5ZrV1tB6qP3wX8aCk", Action: "personal_access_token.request_created",
-		Category: event.CategoryTokenAuth, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
+		Category: event.CategoryTokenAuth, AuthMethod: event.AuthPAT, AppID: "402211", AppName: "data-export", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 1, // via the pattern entry
 	})}},
 	{file: "personal_access_token_access_granted.json", want: []event.Event{ghAdmin(event.Event{
 		EventTime: ts("2024-05-06T11:15:00.333Z"), EventID: "Eg1qV6AsW2uC7rQ4xY9bDl", Action: "personal_access_token.access_granted",
-		Category: event.CategoryGrant, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
+		Category: event.CategoryGrant, AuthMethod: event.AuthPAT, AppID: "402211", AppName: "data-export", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 2, // exact entry beats the pattern
 	})}},
 	{file: "personal_access_token_access_revoked.json", want: []event.Event{ghAdmin(event.Event{
 		EventTime: ts("2024-05-09T17:50:00.21Z"), EventID: "Fh2rW7BtX3vD8sR5yZ0cEm", Action: "personal_access_token.access_revoked",
-		Category: event.CategoryRevoke, AuthMethod: event.AuthPAT, AppID: "402211", TokenID: "402211",
+		Category: event.CategoryRevoke, AuthMethod: event.AuthPAT, AppID: "402211", AppName: "data-export", TokenID: "402211",
 		TargetType: "token", TargetID: "402211", TargetName: "data-export", Sensitivity: 1,
 	})}},
 	{file: "integration_installation_create.json", want: []event.Event{ghAdmin(event.Event{
@@ -111,7 +111,7 @@ var githubCases = []fixtureCase{
 	{file: "repo_download_zip_app.json", want: []event.Event{ghEvent(event.Event{
 		EventTime: ts("2024-05-06T11:30:00.888Z"), EventID: "Ln8xC3HzD9bJ4yX1eF6iKs", Action: "repo.download_zip",
 		Category: event.CategoryDataAccess, AuthMethod: event.AuthServiceAccount,
-		ActorID: "150000321", ActorName: "deploy-helper[bot]", AppID: "deploy-helper", AppName: "deploy-helper",
+		ActorID: "deploy-helper[bot]", ActorName: "deploy-helper[bot]", AppID: "deploy-helper", AppName: "deploy-helper",
 		SrcIP: "198.51.100.64", UserAgent: "deploy-helper/1.8 (+https://deploy-helper.example.com)",
 		TargetType: "repository", TargetID: "7712777", TargetName: "acme-eng/infra-secrets",
 		Sensitivity: 3, // internal visibility counts as private

@@ -1,9 +1,11 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/catalog"
 	"github.com/tokentrail/tokentrail/pkg/event"
@@ -37,13 +39,18 @@ import (
 //   - action is "<applicationName>.<eventName>" (token.authorize,
 //     drive.download, admin.ASSIGN_ROLE), because event names alone repeat
 //     across applications.
-//   - event_id is id.uniqueQualifier; when the activity has several events it
-//     is "<uniqueQualifier>:<index>" (0-based) so each row stays unique.
+//   - event_id is the whole id (see GoogleEventID); when the activity has
+//     several events it ends in ":<index>" (0-based) so each row stays
+//     unique. Exports that hold events as one object, not a list, are read.
+//   - actor_id is actor.profileId, else the lower-cased actor.email, else
+//     actor.key (see googleActor).
 //   - app_id is the OAuth client id: the client_id parameter of token
 //     events, API_CLIENT_NAME / OAUTH2_APP_ID of admin events, else
 //     actor.applicationInfo.oauthClientId (an app acting for the user). The
 //     drive parameter originating_app_id is a Cloud project number, a
-//     different id space, so it is not used as app_id.
+//     different id space; it is app_id only for a Drive API request
+//     (api_method set) that names no OAuth client, so the request still
+//     has a correlation key.
 //   - auth_method: interactive for the login application; oauth for the
 //     token application and for actions an OAuth client made
 //     (applicationInfo); service_account when the client impersonates the
@@ -57,7 +64,7 @@ import (
 //     application setting names an authentication or security control.
 type google struct{ cat *catalog.Catalog }
 
-func (*google) Source() string { return event.SourceGoogle }
+func (*google) source() string { return event.SourceGoogle }
 
 type googleParam struct {
 	Name       string   `json:"name"`
@@ -91,8 +98,31 @@ type googleActivity struct {
 			Impersonation   bool   `json:"impersonation"`
 		} `json:"applicationInfo"`
 	} `json:"actor"`
-	IPAddress string        `json:"ipAddress"`
-	Events    []googleEvent `json:"events"`
+	IPAddress string       `json:"ipAddress"`
+	Events    googleEvents `json:"events"`
+}
+
+// googleEvents is the activity's events: a list in the API's answer, a
+// single object in exports written by some collectors. Both are read.
+type googleEvents []googleEvent
+
+// UnmarshalJSON accepts a list of events, one event object, or null.
+func (g *googleEvents) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '{' {
+		var one googleEvent
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*g = googleEvents{one}
+		return nil
+	}
+	var list []googleEvent
+	if err := json.Unmarshal(b, &list); err != nil {
+		return err
+	}
+	*g = list
+	return nil
 }
 
 // googleParams gives typed access to an event's parameters by name.
@@ -130,9 +160,9 @@ var gmailScopes = []string{"https://mail.google.com/", "https://www.googleapis.c
 var googleSecurityWords = []string{"2-step", "2sv", "two step", "two-step", "two_step", "strong_authentication", "sso", "single sign-on",
 	"password", "login challenge", "session", "less secure", "api access", "audit", "security", "super admin"}
 
-func (n *google) Normalize(rec json.RawMessage) ([]event.Event, error) {
+func (n *google) parse(rec json.RawMessage, nt *notes) ([]event.Event, error) {
 	var a googleActivity
-	raw, err := decode(event.SourceGoogle, rec, &a)
+	raw, err := decode(event.SourceGoogle, rec, &a, nt)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +177,8 @@ func (n *google) Normalize(rec json.RawMessage) ([]event.Event, error) {
 	if len(a.Events) == 0 {
 		return nil, recordErr(event.SourceGoogle, "events", "is missing or empty; an activity needs at least one event")
 	}
-	baseID := a.ID.UniqueQualifier.String()
-	if baseID == "" {
+	baseID := GoogleEventID(t, app, strings.TrimSpace(a.ID.CustomerID), a.ID.UniqueQualifier.String())
+	if a.ID.UniqueQualifier.String() == "" {
 		if baseID, err = canonicalID(rec); err != nil {
 			return nil, recordErr(event.SourceGoogle, "id.uniqueQualifier", "is missing and the record cannot be hashed: %v", err)
 		}
@@ -166,7 +196,7 @@ func (n *google) Normalize(rec json.RawMessage) ([]event.Event, error) {
 			Source:    event.SourceGoogle,
 			Action:    app + "." + name,
 			Outcome:   "success",
-			ActorID:   a.Actor.ProfileID.String(),
+			ActorID:   googleActor(&a),
 			ActorName: firstNonEmpty(a.Actor.Email, a.Actor.Key),
 			SrcIP:     strings.TrimSpace(a.IPAddress),
 			Scopes:    []string{},
@@ -203,6 +233,14 @@ func (n *google) fill(e *event.Event, a *googleActivity, app, name string, p goo
 		e.AuthMethod = event.AuthOAuth
 	}
 	e.AppID, e.AppName = info.OAuthClientID, info.ApplicationName
+	if e.AppID == "" && p.str("api_method") != "" {
+		// Drive names the API a request came through but not always the
+		// client; the Cloud project it came from is the next best key.
+		e.AppID = p.str("originating_app_id")
+		if e.AuthMethod == event.AuthUnknown {
+			e.AuthMethod = event.AuthOAuth
+		}
+	}
 
 	switch app {
 	case "token":
@@ -220,6 +258,11 @@ func (n *google) fill(e *event.Event, a *googleActivity, app, name string, p goo
 		}
 	case "login":
 		e.TargetType, e.TargetID, e.TargetName = "user", e.ActorID, e.ActorName
+	case "user_accounts":
+		e.TargetType, e.TargetID, e.TargetName = "user", e.ActorID, e.ActorName
+		if strings.Contains(name, "forwarding") {
+			f[catalog.FactForwarding] = true
+		}
 	case "admin":
 		n.fillAdmin(e, name, p, f)
 	}
@@ -263,5 +306,26 @@ func (*google) fillAdmin(e *event.Event, name string, p googleParams, f catalog.
 				f[catalog.FactSecuritySetting] = true
 			}
 		}
+		if strings.Contains(lower, "forward") {
+			f[catalog.FactForwarding] = true
+		}
 	}
+}
+
+// GoogleEventID is the event_id of a Reports API activity: its whole id.
+// The API documents id.uniqueQualifier only as telling apart activities
+// that share a time, so the qualifier alone collides across applications,
+// customers and times; the activity is identified by all four parts. The
+// time is written in its canonical UTC form so that collectors that
+// reformat it keep the same id. An activity with several events adds
+// ":<index>" per event.
+func GoogleEventID(t time.Time, application, customer, qualifier string) string {
+	return application + ":" + customer + ":" + t.UTC().Format(time.RFC3339Nano) + ":" + qualifier
+}
+
+// googleActor is the actor_id rule: the Google profile id, which every
+// application logs for a user; else the lower-cased e-mail; else the API
+// key of a KEY caller.
+func googleActor(a *googleActivity) string {
+	return firstNonEmpty(a.Actor.ProfileID.String(), strings.ToLower(strings.TrimSpace(a.Actor.Email)), strings.TrimSpace(a.Actor.Key))
 }

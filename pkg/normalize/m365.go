@@ -78,12 +78,15 @@ import (
 //     rule or mailbox forwards, redirects or blind-copies mail;
 //     tenant_wide for admin consent and application permissions;
 //     admin_role for the top directory roles.
-type m365 struct{ cat *catalog.Catalog }
+type m365 struct {
+	cat   *catalog.Catalog
+	links *linker
+}
 
 // m365RecordSTSLogon is the RecordType of Azure AD sign-in records.
 const m365RecordSTSLogon = "15"
 
-func (*m365) Source() string { return event.SourceMicrosoft }
+func (*m365) source() string { return event.SourceMicrosoft }
 
 type m365Identity struct {
 	ID   string `json:"ID"`
@@ -140,9 +143,9 @@ type m365Record struct {
 	SourceFileName string `json:"SourceFileName"`
 }
 
-func (n *m365) Normalize(rec json.RawMessage) ([]event.Event, error) {
+func (n *m365) parse(rec json.RawMessage, nt *notes) ([]event.Event, error) {
 	var r m365Record
-	raw, err := decode(event.SourceMicrosoft, rec, &r)
+	raw, err := decode(event.SourceMicrosoft, rec, &r, nt)
 	if err != nil {
 		return nil, err
 	}
@@ -186,10 +189,14 @@ func (n *m365) Normalize(rec json.RawMessage) ([]event.Event, error) {
 	return []event.Event{e}, nil
 }
 
-// logon maps an Azure AD STS sign-in (UserLoggedIn, UserLoginFailed).
+// logon maps an Azure AD STS sign-in (UserLoggedIn, UserLoginFailed). The
+// app is the client the person signed in to; ObjectId and Target name the
+// resource API the token is for, which is never the app.
 func (*m365) logon(e *event.Event, r *m365Record) {
 	e.AuthMethod = event.AuthInteractive
-	e.AppID = strings.ToLower(r.ApplicationID)
+	if c := pickClient(r.ApplicationID, r.ClientAppID, r.AppID); !resourceAPIs[c] {
+		e.AppID = c
+	}
 	e.UserAgent = property(r.ExtendedProperties, "UserAgent")
 	e.SessionID = property(r.DeviceProperties, "SessionId")
 	e.TargetType, e.TargetID = "app", strings.ToLower(r.ObjectID)
@@ -198,11 +205,22 @@ func (*m365) logon(e *event.Event, r *m365Record) {
 	}
 }
 
-// directory maps an Azure AD directory audit record (RecordType 8).
-func (*m365) directory(e *event.Event, r *m365Record, f catalog.Facts) {
-	for _, a := range r.Actor {
-		if strings.HasPrefix(a.ID, "ServicePrincipal_") {
-			e.AuthMethod = event.AuthServiceAccount
+// directory maps an Azure AD directory audit record (RecordType 8). When a
+// person acted, the app is the one the record is about (the app consented
+// to, granted or given a credential). When an app acted with its own
+// credentials, the actor and the app are that app, and what it changed is
+// the target.
+func (n *m365) directory(e *event.Event, r *m365Record, f catalog.Facts) {
+	actor := parseActor(r.Actor)
+	n.links.learn(actor.objectID, actor.appID)
+	switch {
+	case !isUPN(r.UserID) && actor.upn != "":
+		e.ActorID, e.ActorName = strings.ToLower(actor.upn), actor.upn
+	case actor.objectID != "":
+		e.AuthMethod = event.AuthServiceAccount
+		if !isUPN(r.UserID) {
+			id := n.links.resolve(firstNonEmpty(actor.appID, actor.objectID))
+			e.ActorID, e.ActorName = id, firstNonEmpty(actor.appName, id)
 		}
 	}
 	e.UserAgent = jsonField(property(r.ExtendedProperties, "additionalDetails"), "User-Agent")
@@ -211,12 +229,21 @@ func (*m365) directory(e *event.Event, r *m365Record, f catalog.Facts) {
 
 	switch tgt.kind {
 	case "app":
-		e.AppID, e.AppName = clientApp(tgt, r.ModifiedProperties)
+		id, name, sure := clientApp(tgt, r.ModifiedProperties)
+		if sure {
+			n.links.learn(tgt.objectID, id)
+		}
+		e.AppID, e.AppName = n.links.resolve(id), name
 		if e.TargetID == "" {
 			e.TargetID = e.AppID
 		}
 	case "user":
 		e.TargetName = firstNonEmpty(tgt.upn, tgt.name)
+	}
+	if e.AuthMethod == event.AuthServiceAccount && (actor.appID != "" || actor.objectID != "") {
+		// The app acted as itself: it is the token holder to correlate.
+		e.AppID = n.links.resolve(firstNonEmpty(actor.appID, actor.objectID))
+		e.AppName = actor.appName
 	}
 	e.Scopes = grantScopes(r.ModifiedProperties)
 	if m := keyIdentifier.FindStringSubmatch(changed(r.ModifiedProperties, "KeyDescription")); m != nil {
@@ -234,6 +261,10 @@ func (*m365) directory(e *event.Event, r *m365Record, f catalog.Facts) {
 	}
 	if slices.Contains(topDirectoryRoles, strings.ToLower(modified(r.ModifiedProperties, "Role.DisplayName"))) {
 		f[catalog.FactAdminRole] = true
+	}
+	if (e.Action == "Update user." && touches(r.ModifiedProperties, strongAuthProperties)) ||
+		(tgt.kind == "app" && touches(r.ModifiedProperties, credentialProperties)) {
+		f[catalog.FactSecuritySetting] = true
 	}
 }
 
@@ -254,9 +285,12 @@ func (*m365) workload(e *event.Event, r *m365Record, f catalog.Facts) {
 		e.SessionID = strings.TrimSpace(ctx.AADSessionID)
 	}
 
-	userType := r.UserType.String()
-	appOnly := userType == "5" || userType == "6" ||
-		(ctx != nil && ctx.UserObjectID == "" && e.AppID != "" && !strings.Contains(r.UserID, "@"))
+	appOnly := userTypeAppOnly(r.UserType.String()) ||
+		(ctx != nil && ctx.UserObjectID == "" && e.AppID != "" && !isUPN(r.UserID))
+	if appOnly && !isUPN(r.UserID) && e.AppID != "" {
+		// An app reading as itself names no person; it is its own actor.
+		e.ActorID, e.ActorName = e.AppID, firstNonEmpty(e.AppName, e.AppID)
+	}
 	switch {
 	case appOnly:
 		e.AuthMethod = event.AuthServiceAccount
@@ -280,7 +314,11 @@ func (*m365) workload(e *event.Event, r *m365Record, f catalog.Facts) {
 		if e.Action == "FileSyncDownloadedFull" {
 			f[catalog.FactBulk] = true
 		}
-	case "New-InboxRule", "Set-InboxRule":
+	case "ModifyFolderPermissions", "AddFolderPermissions", "Add-MailboxPermission", "Add-RecipientPermission",
+		"Add-MailboxFolderPermission", "Set-MailboxFolderPermission":
+		e.TargetType, e.TargetID = "mailbox", strings.ToLower(r.MailboxGUID)
+		e.TargetName = firstNonEmpty(r.MailboxOwnerUPN, property(r.Parameters, "Identity"), r.ObjectID)
+	case "New-InboxRule", "Set-InboxRule", "UpdateInboxRules":
 		e.TargetType, e.TargetID = "inbox_rule", r.ObjectID
 		e.TargetName = firstNonEmpty(property(r.Parameters, "Name"), property(r.Parameters, "Identity"))
 	case "New-TransportRule", "Set-TransportRule":

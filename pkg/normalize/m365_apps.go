@@ -108,8 +108,10 @@ func parseTargets(ids []m365Identity, mods []m365Property) aadTarget {
 }
 
 // clientApp returns the client (application) id and name of the app a
-// directory record is about. See the m365 type comment for the order.
-func clientApp(t aadTarget, mods []m365Property) (id, name string) {
+// directory record is about. See the m365 type comment for the order. sure
+// is false when only an object id was found, which the caller may still
+// resolve through what it learned from other records.
+func clientApp(t aadTarget, mods []m365Property) (id, name string, sure bool) {
 	targetIsResource := firstResourceGUID(strings.Join(t.guids, " ")+" "+modified(mods, "TargetId.ServicePrincipalNames")) != ""
 	targetName := ""
 	if !targetIsResource {
@@ -117,21 +119,21 @@ func clientApp(t aadTarget, mods []m365Property) (id, name string) {
 	}
 	for _, field := range []string{"ServicePrincipal.AppId", "AppId", "Application.AppId"} {
 		if id := firstClientGUID(modified(mods, field)); id != "" {
-			return id, firstNonEmpty(modified(mods, "ServicePrincipal.DisplayName"), targetName)
+			return id, firstNonEmpty(modified(mods, "ServicePrincipal.DisplayName"), targetName), true
 		}
 	}
 	if id := firstClientGUID(modified(mods, "TargetId.ServicePrincipalNames")); id != "" {
-		return id, targetName
+		return id, targetName, true
 	}
 	for _, g := range t.guids {
 		if !resourceAPIs[g] {
-			return g, targetName
+			return g, targetName, true
 		}
 	}
 	if t.objectID != "" && !targetIsResource {
-		return t.objectID, targetName
+		return t.objectID, targetName, false
 	}
-	return firstClientGUID(modified(mods, "ServicePrincipal.ObjectID")), modified(mods, "ServicePrincipal.DisplayName")
+	return firstClientGUID(modified(mods, "ServicePrincipal.ObjectID")), modified(mods, "ServicePrincipal.DisplayName"), false
 }
 
 // grantScopes collects the permissions a consent or grant record hands out,

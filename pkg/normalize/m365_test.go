@@ -69,15 +69,15 @@ var m365Cases = []fixtureCase{
 	})}},
 	{file: "add_sp_credentials.json", want: []event.Event{msEvent("", event.Event{
 		EventTime: ts("2024-05-07T15:45:03Z"), EventID: "e7a9c1d3-5f4b-4e6a-8c8d-0b9f1a3e5d74", Action: "Add service principal credentials.",
-		Category: event.CategoryTokenAuth, AuthMethod: event.AuthServiceAccount, UserAgent: "Microsoft.OData.Client/7.12.5",
-		ActorID: "serviceprincipal_" + msSPObject, ActorName: "ServicePrincipal_" + msSPObject,
+		Category: event.CategoryConfigChange, AuthMethod: event.AuthServiceAccount, UserAgent: "Microsoft.OData.Client/7.12.5",
+		ActorID: msAppID, ActorName: "MailMerge Pro", // the app acted as itself: the Actor list names it
 		AppID: msAppID, AppName: "MailMerge Pro", TokenID: "1f2e3d4c-5b6a-4978-8a1b-2c3d4e5f6a7b",
 		TargetType: "app", TargetID: msSPObject, TargetName: "MailMerge Pro", Sensitivity: 3,
 	})}},
 	{file: "update_application_certificates.json", want: []event.Event{msEvent(msAdmin, event.Event{
 		EventTime: ts("2024-05-07T15:47:30Z"), EventID: "f8b0d2e4-6a5c-4f7b-9d9e-1c0a2b4f6e85",
 		Action:   "Update application – Certificates and secrets management", // the vendor's trailing space is trimmed
-		Category: event.CategoryTokenAuth, UserAgent: msAdminUA,
+		Category: event.CategoryConfigChange, UserAgent: msAdminUA,
 		AppID: msAppID, AppName: "MailMerge Pro", TokenID: "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d",
 		TargetType: "app", TargetID: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", TargetName: "MailMerge Pro", Sensitivity: 3,
 	})}},
@@ -109,7 +109,7 @@ var m365Cases = []fixtureCase{
 	{file: "mail_items_accessed_app_only_sync.json", want: []event.Event{msEvent("", event.Event{
 		EventTime: ts("2024-05-08T03:12:40Z"), EventID: "e3a5c7d9-1b0f-4ace-9d4f-6b5a7c9e1d30", Action: "MailItemsAccessed",
 		Category: event.CategoryDataAccess, AuthMethod: event.AuthServiceAccount,
-		ActorID: "serviceprincipal_" + msSPObject, ActorName: "ServicePrincipal_" + msSPObject,
+		ActorID: msAppID, ActorName: "MailMerge Pro", // app-only: the app is its own actor
 		AppID: msAppID, AppName: "MailMerge Pro", TokenID: "Zx9Yw8Vu7Ts6Rq5Po4Nm3L", SrcIP: "198.51.100.99",
 		UserAgent:  "Client=REST;Client=RESTSystem;;",
 		TargetType: "mailbox", TargetID: msMailbox, TargetName: msDana, Sensitivity: 3,
@@ -250,7 +250,7 @@ func TestM365ClientAppFallbacks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			id, name := clientApp(parseTargets(tc.target, tc.mods), tc.mods)
+			id, name, _ := clientApp(parseTargets(tc.target, tc.mods), tc.mods)
 			if id != tc.wantID || name != tc.wantName {
 				t.Errorf("clientApp = (%q, %q), want (%q, %q)", id, name, tc.wantID, tc.wantName)
 			}

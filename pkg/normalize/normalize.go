@@ -35,11 +35,8 @@
 package normalize
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/tokentrail/tokentrail/pkg/catalog"
@@ -53,33 +50,80 @@ type Normalizer interface {
 	// Normalize maps one vendor record to events. One Google Reports
 	// activity item can carry several events; other vendors give one.
 	Normalize(rec json.RawMessage) ([]event.Event, error)
+	// Check is Normalize that also returns the problems it found in fields
+	// the detector does not need. Such a record is kept (its events are
+	// returned); each problem names the field and what was wrong with it,
+	// so the ingest report can tell the user without losing the record.
+	Check(rec json.RawMessage) ([]event.Event, []*RecordError, error)
+}
+
+// vendor is one export format. parse reads a record, adding to notes every
+// field it had to ignore.
+type vendor interface {
+	source() string
+	parse(rec json.RawMessage, nt *notes) ([]event.Event, error)
+}
+
+// normalizer adapts a vendor to Normalizer.
+type normalizer struct{ v vendor }
+
+var _ Normalizer = normalizer{}
+
+func (n normalizer) Source() string { return n.v.source() }
+
+func (n normalizer) Normalize(rec json.RawMessage) ([]event.Event, error) {
+	evs, _, err := n.Check(rec)
+	return evs, err
+}
+
+func (n normalizer) Check(rec json.RawMessage) ([]event.Event, []*RecordError, error) {
+	nt := &notes{source: n.v.source()}
+	evs, err := n.v.parse(rec, nt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return evs, nt.list, nil
+}
+
+// notes collects the problems of one record that did not cost the record.
+type notes struct {
+	source string
+	list   []*RecordError
+}
+
+func (n *notes) add(field, format string, args ...any) {
+	n.list = append(n.list, &RecordError{Source: n.source, Field: field, Problem: fmt.Sprintf(format, args...)})
 }
 
 // New returns the normalizer for a source. A nil catalogue means
-// catalog.Default().
+// catalog.Default(). Each call returns a fresh normalizer: the Microsoft 365
+// one remembers, across the records it sees, which app id a service
+// principal object id belongs to (see linker), so use one normalizer per
+// input stream and one goroutine per normalizer.
 func New(source string, cat *catalog.Catalog) (Normalizer, error) {
 	if cat == nil {
 		cat = catalog.Default()
 	}
 	switch source {
 	case event.SourceOkta:
-		return &okta{cat: cat}, nil
+		return normalizer{&okta{cat: cat}}, nil
 	case event.SourceGoogle:
-		return &google{cat: cat}, nil
+		return normalizer{&google{cat: cat}}, nil
 	case event.SourceMicrosoft:
-		return &m365{cat: cat}, nil
+		return normalizer{&m365{cat: cat, links: newLinker()}}, nil
 	case event.SourceGitHub:
-		return &github{cat: cat}, nil
+		return normalizer{&github{cat: cat}}, nil
 	case event.SourceSlack:
-		return &slack{cat: cat}, nil
+		return normalizer{&slack{cat: cat}}, nil
 	}
 	return nil, fmt.Errorf("normalize: unknown source %q; supported sources are %s",
 		source, strings.Join(event.Sources, ", "))
 }
 
-// RecordError reports a vendor record that cannot be normalized. The ingest
-// layer adds the file and line; Field names the offending JSON field ("" when
-// the whole record is the problem).
+// RecordError reports a vendor record that cannot be normalized, or, from
+// Check, a field of a kept record that had to be ignored. The ingest layer
+// adds the file and line; Field names the offending JSON field ("" when the
+// whole record is the problem).
 type RecordError struct {
 	Source  string
 	Field   string
@@ -95,50 +139,6 @@ func (e *RecordError) Error() string {
 
 func recordErr(source, field, format string, args ...any) error {
 	return &RecordError{Source: source, Field: field, Problem: fmt.Sprintf(format, args...)}
-}
-
-// decode unmarshals one record into v after checking that it is a JSON
-// object, and returns the compacted record for event.Raw.
-func decode(source string, rec json.RawMessage, v any) (string, error) {
-	trimmed := strings.TrimSpace(string(rec))
-	if trimmed == "" {
-		return "", recordErr(source, "", "is empty; expected one JSON object per record")
-	}
-	if trimmed[0] != '{' {
-		return "", recordErr(source, "", "is not a JSON object (it starts with %q); expected one JSON object per record", trimmed[:1])
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, rec); err != nil {
-		return "", recordErr(source, "", "is not valid JSON: %v", err)
-	}
-	if err := json.Unmarshal(rec, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return "", recordErr(source, te.Field, "is a JSON %s where the %s format expects a %s", te.Value, source, jsonKind(te.Type))
-		}
-		return "", recordErr(source, "", "cannot be decoded: %v", err)
-	}
-	return buf.String(), nil
-}
-
-// jsonKind names a Go type the way the vendor documentation would.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "value"
-	}
-	switch t.Kind() {
-	case reflect.Slice, reflect.Array:
-		return "list"
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	case reflect.Pointer:
-		return jsonKind(t.Elem())
-	}
-	return "number"
 }
 
 // finish sets category and sensitivity from the catalogue, then applies the

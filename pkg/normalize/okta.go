@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"net/url"
 	"slices"
 	"strings"
@@ -51,7 +53,7 @@ import (
 //     names a super or organization administrator.
 type okta struct{ cat *catalog.Catalog }
 
-func (*okta) Source() string { return event.SourceOkta }
+func (*okta) source() string { return event.SourceOkta }
 
 type oktaEntity struct {
 	ID          text           `json:"id"`
@@ -86,8 +88,36 @@ type oktaRecord struct {
 		} `json:"detail"`
 	} `json:"transaction"`
 	DebugContext struct {
-		DebugData map[string]any `json:"debugData"`
+		DebugData oktaDebug `json:"debugData"`
 	} `json:"debugContext"`
+}
+
+// oktaDebug is debugContext.debugData. The API documents it as an object
+// of strings; exports also carry it as null, as an empty string, or as the
+// object serialized into a string. All of these are read; anything else is
+// an empty map, since no detection depends on it.
+type oktaDebug map[string]any
+
+// UnmarshalJSON accepts an object, null, "" or a string holding an object.
+func (d *oktaDebug) UnmarshalJSON(b []byte) error {
+	*d = nil
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(strings.TrimSpace(s))
+	}
+	if len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return &json.UnmarshalTypeError{Value: "malformed object", Type: reflect.TypeOf(m)}
+	}
+	*d = m
+	return nil
 }
 
 // Okta target types that are tokens or token issuers rather than the
@@ -106,9 +136,9 @@ var (
 	}
 )
 
-func (n *okta) Normalize(rec json.RawMessage) ([]event.Event, error) {
+func (n *okta) parse(rec json.RawMessage, nt *notes) ([]event.Event, error) {
 	var r oktaRecord
-	raw, err := decode(event.SourceOkta, rec, &r)
+	raw, err := decode(event.SourceOkta, rec, &r, nt)
 	if err != nil {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ var oktaCases = []fixtureCase{
 	}}},
 	{file: "api_token_create.json", want: []event.Event{oktaAdminEvent(event.Event{
 		EventTime: ts("2024-05-07T14:20:11.004Z"), EventID: "b7c1f0a2-0c6b-11ef-8a44-5d2e1f0c3b72",
-		Action: "system.api_token.create", Category: event.CategoryTokenAuth, AuthMethod: event.AuthAPIToken,
+		Action: "system.api_token.create", Category: event.CategoryGrant, AuthMethod: event.AuthAPIToken,
 		AppID: "00Tq8w3e2r1T0y9u5d7", TokenID: "00Tq8w3e2r1T0y9u5d7", TargetType: "token", TargetID: "00Tq8w3e2r1T0y9u5d7", TargetName: "terraform-ci",
 		Sensitivity: 2,
 	})}},

@@ -47,7 +47,7 @@ import (
 //     an app is installed or approved for the whole Enterprise Grid org.
 type slack struct{ cat *catalog.Catalog }
 
-func (*slack) Source() string { return event.SourceSlack }
+func (*slack) source() string { return event.SourceSlack }
 
 type slackNamed struct {
 	ID     string    `json:"id"`
@@ -94,9 +94,9 @@ type slackRecord struct {
 
 var slackTargetTypes = map[string]string{"enterprise": "organization"}
 
-func (n *slack) Normalize(rec json.RawMessage) ([]event.Event, error) {
+func (n *slack) parse(rec json.RawMessage, nt *notes) ([]event.Event, error) {
 	var r slackRecord
-	raw, err := decode(event.SourceSlack, rec, &r)
+	raw, err := decode(event.SourceSlack, rec, &r, nt)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ var slackCases = []fixtureCase{
 	}))}},
 	{file: "bot_token_upgraded.json", want: []event.Event{slDana(slApp(event.Event{
 		EventTime: ts("2024-05-06T10:02:40Z"), EventID: "1d7c3e8a-4b0f-4a9e-9c2d-7e6f8a9b0c1d", Action: "bot_token_upgraded",
-		Category: event.CategoryTokenAuth, Sensitivity: 2,
+		Category: event.CategoryGrant, Sensitivity: 2,
 	}))}},
 	{file: "file_downloaded.json", want: []event.Event{slDana(event.Event{
 		EventTime: ts("2024-05-06T10:11:40Z"), EventID: "2e8d4f9b-5c1a-4b0f-8d3e-8f7a9b0c1d2e", Action: "file_downloaded",
