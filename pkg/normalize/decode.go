@@ -145,4 +145,3 @@ func jsonKind(t reflect.Type) string {
 	}
 	return "number"
 }
-

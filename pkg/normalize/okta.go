@@ -3,8 +3,8 @@ package normalize
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 

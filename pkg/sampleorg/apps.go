@@ -2,6 +2,7 @@ package sampleorg
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
@@ -93,7 +94,7 @@ func (o *org) serviceIdentity(source, login string) *identity {
 		id.id = o.ids.upperAlnum("U", nsUser, 1<<30|o.nextApp)
 	case event.SourceGitHub:
 		id.numID = 41_000_000 + int64(mixBits(o.nextApp^o.ids.key, 20))
-		id.id, id.email = strconv.FormatInt(id.numID, 10), ""
+		id.id, id.email = strings.ToLower(login), "" // actor_id is the login
 	default:
 		id.id = id.email
 	}

@@ -2,6 +2,8 @@ package sampleorg
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
@@ -12,7 +14,7 @@ func (g *generator) normalized(a *act) event.Event {
 	actor := a.actorIdentity()
 	e := event.Event{
 		EventTime:   a.t,
-		EventID:     g.eventID(a),
+		EventID:     g.normalizedID(a),
 		Tenant:      a.tenant,
 		Source:      a.source,
 		Action:      a.action,
@@ -50,8 +52,19 @@ func (g *generator) normalized(a *act) event.Event {
 	return e
 }
 
-// eventID is the id the vendor gives the event, which the normalizers keep
-// as event_id.
+// normalizedID is the event_id the normalizer makes of the vendor's id:
+// the id itself, except for Google, where the whole activity id is the
+// event id (pkg/normalize GoogleEventID: application, customer, canonical
+// time and qualifier).
+func (g *generator) normalizedID(a *act) string {
+	if a.source != event.SourceGoogle {
+		return g.eventID(a)
+	}
+	app, _, _ := strings.Cut(a.action, ".")
+	return app + ":" + g.o.tenantGoogle + ":" + a.t.UTC().Format(time.RFC3339Nano) + ":" + g.eventID(a)
+}
+
+// eventID is the id the vendor gives the event.
 func (g *generator) eventID(a *act) string {
 	switch a.source {
 	case event.SourceGoogle:

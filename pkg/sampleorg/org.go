@@ -176,7 +176,9 @@ func (o *org) buildPeople(rng *rand.Rand, n int) {
 		for _, id := range []*identity{&p.okta, &p.google, &p.m365, &p.slack} {
 			id.name = id.email
 		}
-		p.github.name = ghLogin
+		// GitHub's actor_id is the lower-cased login (pkg/normalize's
+		// identity rule: organization audit logs often omit actor_id).
+		p.github.id, p.github.name = strings.ToLower(ghLogin), ghLogin
 		o.people = append(o.people, p)
 		if p.admin {
 			o.admins = append(o.admins, p)
