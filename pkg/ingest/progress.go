@@ -16,6 +16,7 @@ const (
 
 type progress struct {
 	w           io.Writer
+	written     bool // the run writes events out (normalize) rather than inserting them
 	start, last time.Time
 	lastRecords int
 }
@@ -23,6 +24,14 @@ type progress struct {
 func newProgress(w io.Writer) *progress {
 	now := time.Now()
 	return &progress{w: w, start: now, last: now}
+}
+
+// newWriteProgress reports for Normalize, which writes events instead of
+// inserting them.
+func newWriteProgress(w io.Writer) *progress {
+	p := newProgress(w)
+	p.written = true
+	return p
 }
 
 func (p *progress) tick(st *Stats) {
@@ -46,6 +55,11 @@ func (p *progress) report(st *Stats, label string) {
 	now := time.Now()
 	p.last, p.lastRecords = now, st.Records
 	rate := float64(st.Records) / max(now.Sub(p.start).Seconds(), 1e-9)
+	if p.written {
+		fmt.Fprintf(p.w, "normalize %s: %d records read, %d events written, %d rejected, %d kept with a field ignored (%.0f records/s)\n",
+			label, st.Records, st.Events, st.Rejected, st.Noted, rate)
+		return
+	}
 	fmt.Fprintf(p.w, "ingest %s: %d records read, %d events inserted, %d duplicates, %d rejected (%.0f records/s)\n",
 		label, st.Records, st.Inserted, st.Duplicates, st.Rejected, rate)
 }

@@ -50,6 +50,10 @@ type Stats struct {
 	Duplicates int      // events skipped: their event_id was already loaded
 	Rejected   int      // records rejected
 	Rejects    []Reject // the first rejects, in input order (at most 1000)
+	// Noted counts records kept although a field the detector does not
+	// need could not be read; Notes names the field, per record.
+	Noted int
+	Notes []Reject // the first notes, in input order (at most 1000)
 }
 
 // Reject is a record that was not loaded, and why.
@@ -65,8 +69,20 @@ func (r Reject) String() string {
 
 // String is the one-line summary printed at the end of a run.
 func (s Stats) String() string {
-	return fmt.Sprintf("%s: %d records read, %d rejected; %d events normalized (a record can yield several), %d inserted, %d duplicates skipped",
-		s.Input, s.Records, s.Rejected, s.Events, s.Inserted, s.Duplicates)
+	return fmt.Sprintf("%s: %d records read, %d rejected, %d kept with a field ignored; %d events normalized (a record can yield several), %d inserted, %d duplicates skipped",
+		s.Input, s.Records, s.Rejected, s.Noted, s.Events, s.Inserted, s.Duplicates)
+}
+
+func (s *Stats) note(rec record, notes []*normalize.RecordError) {
+	if len(notes) == 0 {
+		return
+	}
+	s.Noted++
+	for _, n := range notes {
+		if len(s.Notes) < maxKeptRejects {
+			s.Notes = append(s.Notes, Reject{Line: rec.line, Index: rec.index, Reason: n.Error()})
+		}
+	}
 }
 
 func (s *Stats) reject(rec record, reason string) {
@@ -136,10 +152,11 @@ func Run(ctx context.Context, r io.Reader, w *Writer, opt Options) (Stats, error
 			return st, fmt.Errorf("%w (records before this point were loaded)", readErr)
 		}
 		st.Records++
-		events, reason := normalizeRecord(norm, rec)
+		events, notes, reason := normalizeRecord(norm, rec)
 		if reason != "" {
 			st.reject(rec, reason)
 		} else {
+			st.note(rec, notes)
 			stamp := opt.Now()
 			for i := range events {
 				events[i].IngestTime = stamp
@@ -164,24 +181,25 @@ func Run(ctx context.Context, r io.Reader, w *Writer, opt Options) (Stats, error
 	return st, nil
 }
 
-// normalizeRecord returns the record's events, or why it is rejected.
-func normalizeRecord(norm normalize.Normalizer, rec record) ([]event.Event, string) {
+// normalizeRecord returns the record's events and the fields it had to
+// ignore, or why it is rejected.
+func normalizeRecord(norm normalize.Normalizer, rec record) ([]event.Event, []*normalize.RecordError, string) {
 	if rec.bad != nil {
-		return nil, rec.bad.Error()
+		return nil, nil, rec.bad.Error()
 	}
-	events, err := norm.Normalize(rec.raw)
+	events, notes, err := norm.Check(rec.raw)
 	if err != nil {
-		return nil, err.Error()
+		return nil, nil, err.Error()
 	}
 	if len(events) == 0 {
-		return nil, fmt.Sprintf("the %s record holds no event", norm.Source())
+		return nil, nil, fmt.Sprintf("the %s record holds no event", norm.Source())
 	}
 	for i := range events {
 		if err := checkEvent(&events[i]); err != nil {
-			return nil, fmt.Sprintf("event %d of the record (event_id %q): %v", i, events[i].EventID, err)
+			return nil, nil, fmt.Sprintf("event %d of the record (event_id %q): %v", i, events[i].EventID, err)
 		}
 	}
-	return events, ""
+	return events, notes, ""
 }
 
 // batch accumulates events for one INSERT and the input lines they came from.

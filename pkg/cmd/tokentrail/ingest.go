@@ -84,6 +84,9 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if more := st.Rejected - len(st.Rejects); more > 0 {
 		fmt.Fprintf(stderr, "rejected: %d more records not listed\n", more)
 	}
+	for _, n := range st.Notes {
+		fmt.Fprintf(stderr, "kept %s:%s\n", name, n)
+	}
 	fmt.Fprintf(stdout, "%s into %s.%s: %s\n", name, conn.database, conn.table, st)
 	if runErr != nil {
 		return runErr

@@ -75,7 +75,7 @@ func TestIngestCommand(t *testing.T) {
 		wantErr    string
 		wantStdout string
 	}{
-		{"first load", nil, "", "4 records read, 1 rejected; 3 events normalized (a record can yield several), 3 inserted, 0 duplicates skipped"},
+		{"first load", nil, "", "4 records read, 1 rejected, 0 kept with a field ignored; 3 events normalized (a record can yield several), 3 inserted, 0 duplicates skipped"},
 		{"rerun skips everything", nil, "", "0 inserted, 3 duplicates skipped"},
 		{"strict fails on the reject", []string{"--strict"}, "1 of 4 records were rejected (--strict)", "0 inserted, 3 duplicates skipped"},
 	}

@@ -25,6 +25,8 @@ var commands = map[string]command{
 	"clickhouse": {"start or stop the local development ClickHouse: clickhouse start|stop", runClickHouse},
 	"schema":     {"create the normalized table: schema apply [flags]", runSchema},
 	"ingest":     {"normalize and load vendor audit logs: ingest --source okta FILE|-", runIngest},
+	"normalize":  {"print vendor audit logs as normalized JSONEachRow, no ClickHouse: normalize --source okta FILE|-", runNormalize},
+	"catalog":    {"catalogue coverage of the vendors' published action lists and of a table: catalog coverage", runCatalog},
 	"generate":   {"generate the sample organisation: generate --events N --out DIR | --load", runGenerate},
 	"validate":   {"check that a built plugin folder is loadable: validate dist", runValidate},
 	"demo":       {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
