@@ -79,6 +79,9 @@ func CI() error {
 		{"browser check of the editors (Debian chromium)", browserCheck},
 		{"go tests", func() error { return run("go", "test", "-count=1", "-timeout", "30m", "./pkg/...") }},
 		{"benchmark", func() error { return run("go", "run", "./pkg/cmd/tokentrail", "bench") }},
+		{"catalogue coverage (published lists, and the benchmark table's actions that landed as other)", func() error {
+			return run("go", "run", "./pkg/cmd/tokentrail", "catalog", "coverage", "--database", "tokentrail_bench", "--top", "10")
+		}},
 	}
 	for i, s := range steps {
 		fmt.Printf("\n==> [%d/%d] %s\n", i+1, len(steps), s.name)

@@ -68,8 +68,7 @@ func Normalize(ctx context.Context, r io.Reader, out io.Writer, opt NormalizeOpt
 		st.note(rec, notes)
 		stamp := opt.Now()
 		for i := range events {
-			line = appendRow(line[:0], &events[i], opt.Variant, stamp)
-			line = append(line, '\n')
+			line = appendRow(line[:0], &events[i], opt.Variant, stamp) // one line, newline included
 			if _, err := bw.Write(line); err != nil {
 				return st, fmt.Errorf("write the output: %w", err)
 			}
