@@ -50,21 +50,10 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *source == "" {
-		return fmt.Errorf("--source is required: one of %s", strings.Join(event.Sources, ", "))
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("give exactly one input, a FILE or - for standard input, after the flags (got %d arguments)", fs.NArg())
-	}
 	if *batch <= 0 {
 		return fmt.Errorf("--batch %d must be a positive number of events", *batch)
 	}
-	cat, err := catalog.Load(*catalogPath)
-	if err != nil {
-		return err
-	}
-	name := fs.Arg(0)
-	in, closeInput, err := openInput(name)
+	cat, name, in, closeInput, err := openSourceInput(fs, *source, *catalogPath)
 	if err != nil {
 		return err
 	}
@@ -78,6 +67,20 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	st, runErr := ingest.Run(ctx, in, w, ingest.Options{Source: *source, BatchSize: *batch, Catalog: cat, Progress: stderr})
+	reportRecords(stderr, name, st)
+	fmt.Fprintf(stdout, "%s into %s.%s: %s\n", name, conn.database, conn.table, st)
+	if runErr != nil {
+		return runErr
+	}
+	if *strict && st.Rejected > 0 {
+		return fmt.Errorf("%d of %d records were rejected (--strict)", st.Rejected, st.Records)
+	}
+	return nil
+}
+
+// reportRecords lists the rejected records and the records kept with a
+// field ignored, with their file and line, on stderr.
+func reportRecords(stderr io.Writer, name string, st ingest.Stats) {
 	for _, r := range st.Rejects {
 		fmt.Fprintf(stderr, "rejected %s:%s\n", name, r)
 	}
@@ -87,14 +90,26 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, n := range st.Notes {
 		fmt.Fprintf(stderr, "kept %s:%s\n", name, n)
 	}
-	fmt.Fprintf(stdout, "%s into %s.%s: %s\n", name, conn.database, conn.table, st)
-	if runErr != nil {
-		return runErr
+}
+
+// openSourceInput loads the catalogue and opens the one input named after
+// the flags, for the commands that read a vendor export.
+func openSourceInput(fs *flag.FlagSet, source, catalogPath string) (*catalog.Catalog, string, io.Reader, func(), error) {
+	if source == "" {
+		return nil, "", nil, nil, fmt.Errorf("--source is required: one of %s", strings.Join(event.Sources, ", "))
 	}
-	if *strict && st.Rejected > 0 {
-		return fmt.Errorf("%d of %d records were rejected (--strict)", st.Rejected, st.Records)
+	if fs.NArg() != 1 {
+		return nil, "", nil, nil, fmt.Errorf("give exactly one input, a FILE or - for standard input, after the flags (got %d arguments)", fs.NArg())
 	}
-	return nil
+	cat, err := catalog.Load(catalogPath)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	in, closeInput, err := openInput(fs.Arg(0))
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	return cat, fs.Arg(0), in, closeInput, nil
 }
 
 // openInput opens FILE or standard input, decompressing gzip (recognised by

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tokentrail/tokentrail/pkg/catalog"
 	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/ingest"
 	"github.com/tokentrail/tokentrail/pkg/schema"
@@ -45,12 +44,6 @@ func runNormalize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *source == "" {
-		return fmt.Errorf("--source is required: one of %s", strings.Join(event.Sources, ", "))
-	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("give exactly one input, a FILE or - for standard input, after the flags (got %d arguments)", fs.NArg())
-	}
 	var v schema.Variant
 	switch *variant {
 	case "modern":
@@ -60,26 +53,13 @@ func runNormalize(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	default:
 		return fmt.Errorf("--schema %q: use modern or legacy", *variant)
 	}
-	cat, err := catalog.Load(*catalogPath)
-	if err != nil {
-		return err
-	}
-	name := fs.Arg(0)
-	in, closeInput, err := openInput(name)
+	cat, name, in, closeInput, err := openSourceInput(fs, *source, *catalogPath)
 	if err != nil {
 		return err
 	}
 	defer closeInput()
 	st, runErr := ingest.Normalize(ctx, in, stdout, ingest.NormalizeOptions{Source: *source, Catalog: cat, Variant: v, Progress: stderr})
-	for _, r := range st.Rejects {
-		fmt.Fprintf(stderr, "rejected %s:%s\n", name, r)
-	}
-	if more := st.Rejected - len(st.Rejects); more > 0 {
-		fmt.Fprintf(stderr, "rejected: %d more records not listed\n", more)
-	}
-	for _, n := range st.Notes {
-		fmt.Fprintf(stderr, "kept %s:%s\n", name, n)
-	}
+	reportRecords(stderr, name, st)
 	fmt.Fprintf(stderr, "%s: %d records read, %d rejected, %d kept with a field ignored; %d events written\n",
 		name, st.Records, st.Rejected, st.Noted, st.Events)
 	if runErr != nil {
