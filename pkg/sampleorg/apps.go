@@ -43,6 +43,8 @@ func (o *org) buildApps() {
 			a.actor = o.serviceIdentity(s.source, s.ownActor)
 		}
 		switch s.source {
+		case event.SourceGoogle:
+			a.dwd = true // backups read every user's Drive by impersonation
 		case event.SourceOkta: // an SSWS token: the token is the app
 			a.tokenID = o.ids.okta("00T", nsToken, 1<<40)
 			a.id = a.tokenID
@@ -66,7 +68,7 @@ func (o *org) buildApps() {
 func (o *org) newApp(source, name string, class appClass, scopes []string) *app {
 	o.nextApp++
 	n := o.nextApp
-	a := &app{source: source, name: name, class: class, scopes: scopes}
+	a := &app{source: source, name: name, class: class, scopes: scopes, cloud: mixBits(n^o.ids.key, 8)}
 	switch source {
 	case event.SourceOkta:
 		a.id = o.ids.okta("0oa", nsApp, n)

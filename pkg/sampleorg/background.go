@@ -4,13 +4,14 @@ import (
 	"time"
 )
 
-// Background sessions. Every session is a short burst of one person's or one
-// automation app's work. The rule that keeps Truth honest lives here: a
-// token-authenticated key (actor and app) that is not approved never does
-// anything sensitive in the background. Third-party apps only sign in, mint
-// tokens and read non-sensitive data; people do their sensitive work
-// interactively (no app); approved automation does the bulk token work.
-// TestNoUnplannedChains checks the rule on generated data.
+// Background filler sessions. Every session is a short burst of one
+// person's or one approved automation app's work, filling the event budget
+// around the routines (routine.go). Filler sessions never form an AN0020
+// episode of an unapproved key: third-party apps only sign in, mint tokens
+// and read non-sensitive data, and people's sensitive filler work is
+// interactive. The benign episodes of the organisation come from the
+// routines (sync clients, services, admin tools, new apps), each key of
+// which Truth.Background names with its class.
 
 // session produces the acts of one session starting at t and returns how
 // many it kept.
@@ -63,10 +64,11 @@ func pick(rng randSource, list []weighted) session {
 
 // background starts sessions in [ws, ws+window) until the window's quota is
 // met. Over- and undershoot carry to the next window, so the total lands
-// within one session of the budget.
-func (g *generator) background(ws time.Time, q quota) {
-	g.debtHuman += q.human
-	g.debtAuto += q.auto
+// within one session of the budget. Routine events booked for the window
+// count against its quota.
+func (g *generator) background(ws time.Time, q quota, routineHuman, routineAuto float64) {
+	g.debtHuman += q.human - routineHuman
+	g.debtAuto += q.auto - routineAuto
 	for g.debtHuman > 0.5 {
 		t := ws.Add(time.Duration(g.bg.Int64N(int64(window))))
 		g.debtHuman -= float64(pick(g.bg, humanSessions)(g, t))
@@ -96,9 +98,13 @@ func (g *generator) keep(a *act) int {
 		return 0
 	}
 	g.classify(a)
-	if g.planting {
+	switch {
+	case g.planting:
 		g.planted = append(g.planted, a)
-	} else {
+	default:
+		if g.counting != rkNone {
+			g.countRoutine(a)
+		}
 		g.q.push(a)
 	}
 	return 1
@@ -110,15 +116,46 @@ func (g *generator) gap(lo, span time.Duration) time.Duration {
 }
 
 func (g *generator) anyone() *person { return g.o.people[g.bg.IntN(len(g.o.people))] }
-func (g *generator) anyAdmin() *person {
-	return g.o.admins[g.bg.IntN(len(g.o.admins))]
-}
-func (g *generator) anyDev() *person { return g.o.devs[g.bg.IntN(len(g.o.devs))] }
 
-// ipOf is where a person works from: mostly the office, sometimes home.
-func (g *generator) ipOf(p *person) string {
-	if g.bg.IntN(4) == 0 {
-		return p.homeIP
+// Filler sessions are people at work: a person is picked at random and
+// kept if t falls in their own working hours (in the time zone they are
+// in), so that everybody's activity follows their habits, travellers'
+// included. A few tries keep late and early work possible.
+const pickTries = 8
+
+// anyoneAt picks a person who is working at t, most of the time.
+func (g *generator) anyoneAt(t time.Time) *person {
+	return g.pickAt(t, g.o.people, false)
+}
+
+// devAt picks a developer who is working at t, most of the time.
+func (g *generator) devAt(t time.Time) *person { return g.pickAt(t, g.o.devs, false) }
+
+// adminAt picks an admin who is working at t, most of the time.
+func (g *generator) adminAt(t time.Time) *person { return g.pickAt(t, g.o.admins, false) }
+
+// signerAt picks a person who signs in interactively on the day of t and
+// is working at t, most of the time: people without the daily habit keep
+// long sessions, and filler sign-ins must not blur that.
+func (g *generator) signerAt(t time.Time) *person { return g.pickAt(t, g.o.people, true) }
+
+func (g *generator) pickAt(t time.Time, pool []*person, signer bool) *person {
+	var p *person
+	for i := 0; i < pickTries; i++ {
+		p = pool[g.bg.IntN(len(pool))]
+		if signer && !g.o.signsInOn(p, t) {
+			continue
+		}
+		if g.o.working(p, t) {
+			return p
+		}
 	}
-	return g.o.officeIPs[p.idx%len(g.o.officeIPs)]
+	if signer && !g.o.signsInOn(p, t) {
+		for _, q := range pool { // rare: nobody drawn signs in today
+			if g.o.signsInOn(q, t) {
+				return q
+			}
+		}
+	}
+	return p
 }

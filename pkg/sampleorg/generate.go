@@ -43,6 +43,7 @@ func Generate(cfg Config, emit func(Record) error) (Truth, error) {
 		return Truth{}, err
 	}
 	g.truth.Events = g.emitted
+	g.truth.RangeEvents = g.inRange
 	return g.truth, nil
 }
 
@@ -62,10 +63,24 @@ type generator struct {
 	planted []*act // every planted act, sorted by time
 	truth   Truth
 	emitted int
+	inRange int // emitted events inside the range
 	buf     []byte // scratch for rendering, reused
 
 	debtHuman, debtAuto float64 // events still owed to the schedule
 	planting            bool    // keep files acts as planted, not queued
+	note                string  // set by a chain's plant function for its truth
+	established         bool    // set by a chain's plant function: it rides a background key
+	usedKeys            map[refKey]bool
+
+	agenda               []agendaItem     // every routine's next day
+	counting             routineKind      // the routine whose day is being generated, rkNone for filler
+	window               int64            // the window being generated
+	startNs              int64            // g.start in Unix ns
+	ringHuman, ringAuto  [ringSize]float64 // routine events booked per window, by window % ringSize
+	dpcg                 *rand.PCG        // the detail stream of routines, reseeded per entity and day
+	drng                 *rand.Rand
+	rangeStart           time.Time
+	rangeNs              int64
 }
 
 type classKey struct {
@@ -81,16 +96,20 @@ type classValue struct {
 func newGenerator(cfg Config) *generator {
 	seed := uint64(cfg.Seed)
 	g := &generator{
-		cfg:   cfg,
-		start: cfg.start(),
-		end:   cfg.End,
-		bg:    rand.New(rand.NewPCG(seed, 0x6267)),
-		pl:    rand.New(rand.NewPCG(seed, 0x706c)),
-		cat:   catalog.Default(),
-		class: map[classKey]classValue{},
+		cfg:        cfg,
+		start:      cfg.start(),
+		rangeStart: cfg.rangeStart(),
+		end:        cfg.End,
+		bg:         rand.New(rand.NewPCG(seed, 0x6267)),
+		pl:         rand.New(rand.NewPCG(seed, 0x706c)),
+		dpcg:       rand.NewPCG(seed, 0x6470),
+		cat:        catalog.Default(),
+		class:      map[classKey]classValue{},
 	}
+	g.drng = rand.New(g.dpcg)
+	g.startNs, g.rangeNs = g.start.UnixNano(), g.rangeStart.UnixNano()
 	g.o = newOrg(cfg, rand.New(rand.NewPCG(seed, 0x6f72)))
-	g.truth = Truth{Seed: cfg.Seed, Start: g.start, End: g.end}
+	g.truth = Truth{Seed: cfg.Seed, Start: g.start, RangeStart: g.rangeStart, End: g.end, Background: g.o.background()}
 	for _, src := range event.Sources {
 		g.truth.ApprovedApps = append(g.truth.ApprovedApps, g.o.automation[src].id)
 	}
@@ -141,18 +160,30 @@ func (g *generator) classify(a *act) {
 	a.cat, a.sens = v.cat, v.sens
 }
 
-// run streams the background window by window, merging planted acts in.
+// run streams the data window by window: planted acts are merged in, the
+// routines whose day starts in the window generate that day, and filler
+// sessions make up the rest of the window's quota.
 func (g *generator) run(emit func(Record) error) error {
-	sched := newSchedule(g.cfg, g.start, g.cfg.Events-len(g.planted))
+	inRange := 0
+	for _, a := range g.planted {
+		if a.ns >= g.rangeNs {
+			inRange++
+		}
+	}
+	sched := newSchedule(g.cfg, g.start, g.cfg.Events-inRange)
+	g.initAgenda()
 	next := 0
 	for w := 0; w < sched.windows(); w++ {
+		g.window = int64(w)
 		ws := g.start.Add(time.Duration(w) * window)
 		we := ws.Add(window)
 		for next < len(g.planted) && g.planted[next].ns < we.UnixNano() {
 			g.q.push(g.planted[next])
 			next++
 		}
-		g.background(ws, sched.quota(w))
+		g.runRoutines(we.UnixNano())
+		h, a := g.booked(int64(w))
+		g.background(ws, sched.quota(w), h, a)
 		for a := g.q.peek(); a != nil && a.ns < we.UnixNano(); a = g.q.peek() {
 			if err := g.emit(g.q.pop(), emit); err != nil {
 				return err
@@ -179,6 +210,9 @@ func (g *generator) emit(a *act, emit func(Record) error) error {
 		rec.Event = g.normalized(a)
 	}
 	g.emitted++
+	if a.ns >= g.rangeNs {
+		g.inRange++
+	}
 	g.free = append(g.free, a)
 	if err := emit(rec); err != nil {
 		return fmt.Errorf("sampleorg: emit event %d (%s %q at %s): %w", g.emitted, a.source, a.action, a.t.Format(time.RFC3339), err)

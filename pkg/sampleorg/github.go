@@ -62,8 +62,8 @@ func (g *generator) anyRepo(rng randSource) repo { return g.o.repos[rng.IntN(len
 // keep their PATs out of the background on purpose: a PAT-authenticated
 // private clone is exactly what AN0020 reports.
 func (g *generator) sessGitHubDev(t time.Time) int {
-	p := g.anyDev()
-	ip := g.ipOf(p)
+	p := g.devAt(t)
+	ip := g.o.ipAt(p, t)
 	n := 0
 	r := g.anyRepo(g.bg)
 	for i := 1 + g.bg.IntN(4); i > 0; i-- {
@@ -87,8 +87,8 @@ func (g *generator) sessGitHubDev(t time.Time) int {
 
 // sessGitHubThirdParty: a person's third-party OAuth app gets a token.
 func (g *generator) sessGitHubThirdParty(t time.Time) int {
-	p := g.anyone()
-	return g.keep(g.githubOAuth(t, "oauth_access.create", p, g.anyThirdParty(event.SourceGitHub), g.ipOf(p)))
+	p := g.anyoneAt(t)
+	return g.keep(g.githubOAuth(t, "oauth_access.create", p, g.anyThirdParty(event.SourceGitHub), g.o.ipAt(p, t)))
 }
 
 // githubOAuth is an OAuth authorization or access-token event for app.

@@ -21,22 +21,39 @@ func (g *generator) googleAct(t time.Time, action string, actor *identity, ip st
 // The Reports API does not say how a browser user authenticated, so the
 // normalized auth_method of browser work is unknown.
 func (g *generator) googleDrive(t time.Time, name string, p *person, f target, app *app, ip string) *act {
-	a := g.googleAct(t, "drive."+name, &p.google, ip)
+	return g.googleDriveBy(t, name, &p.google, &p.google, f, app, ip)
+}
+
+// googleDriveBy is a Drive event by actor on a file owned by owner (the
+// actor when nil).
+func (g *generator) googleDriveBy(t time.Time, name string, actor, owner *identity, f target, app *app, ip string) *act {
+	a := g.googleAct(t, "drive."+name, actor, ip)
 	a.target = f
-	a.target.owner = &p.google
+	a.target.owner = owner
+	if owner == nil {
+		a.target.owner = actor
+	}
 	if app != nil {
 		a.app, a.auth = app, googleAppAuth(app)
 	}
 	return a
 }
 
-// googleAppAuth: the backup service account works by domain-wide
-// delegation (impersonation), everything else with a user's OAuth grant.
+// googleAppAuth: a client with domain-wide delegation impersonates the
+// user (a service account); everything else works with a user's OAuth grant.
 func googleAppAuth(app *app) event.AuthMethod {
-	if app.class == classAutomation {
+	if app.dwd {
 		return event.AuthServiceAccount
 	}
 	return event.AuthOAuth
+}
+
+// googleLogin is an interactive sign-in to Google.
+func (g *generator) googleLogin(t time.Time, p *person, ip string) *act {
+	a := g.googleAct(t, "login.login_success", &p.google, ip)
+	a.auth = event.AuthInteractive
+	a.target = target{typ: "user", id: p.google.id, name: p.google.name}
+	return a
 }
 
 // googleToken is a token.authorize or token.revoke for app.
@@ -56,14 +73,15 @@ func (g *generator) anyDriveFile(rng randSource) target {
 	return g.o.driveFiles[rng.IntN(len(g.o.driveFiles))]
 }
 
-// sessGoogleWork: a person signs in and works on Drive files in the browser.
+// sessGoogleWork: a person works on Drive files in the browser, signing in
+// first if they sign in on that day.
 func (g *generator) sessGoogleWork(t time.Time) int {
-	p := g.anyone()
-	ip := g.ipOf(p)
-	a := g.googleAct(t, "login.login_success", &p.google, ip)
-	a.auth = event.AuthInteractive
-	a.target = target{typ: "user", id: p.google.id, name: p.google.name}
-	n := g.keep(a)
+	p := g.anyoneAt(t)
+	ip := g.o.ipAt(p, t)
+	n := 0
+	if g.o.signsInOn(p, t) {
+		n += g.keep(g.googleLogin(t, p, ip))
+	}
 	for i := 1 + g.bg.IntN(6); i > 0; i-- {
 		t = t.Add(g.gap(20*time.Second, 6*time.Minute))
 		name := "view"
@@ -83,12 +101,12 @@ func (g *generator) sessGoogleWork(t time.Time) int {
 // sessGoogleThirdParty: a consented third-party app refreshes its grant and
 // reads file metadata (Drive "view", not sensitive).
 func (g *generator) sessGoogleThirdParty(t time.Time) int {
-	p := g.anyone()
+	p := g.anyoneAt(t)
 	app := g.anyThirdParty(event.SourceGoogle)
-	n := g.keep(g.googleToken(t, "authorize", p, app, g.ipOf(p)))
+	n := g.keep(g.googleToken(t, "authorize", p, app, g.o.ipAt(p, t)))
 	for i := g.bg.IntN(3); i > 0; i-- {
 		t = t.Add(g.gap(time.Second, 2*time.Minute))
-		n += g.keep(g.googleDrive(t, "view", p, g.anyDriveFile(g.bg), app, g.o.cloudIPs[10]))
+		n += g.keep(g.googleDrive(t, "view", p, g.anyDriveFile(g.bg), app, vendorCloudIP(app.cloud, uint64(i))))
 	}
 	return n
 }
@@ -97,7 +115,7 @@ func (g *generator) sessGoogleThirdParty(t time.Time) int {
 // person's files by domain-wide delegation.
 func (g *generator) sessGoogleBackup(t time.Time) int {
 	app := g.o.automation[event.SourceGoogle]
-	p := g.anyone()
+	p := g.anyone() // the user whose Drive is backed up, impersonated
 	n := 0
 	for i := 3 + g.bg.IntN(30); i > 0; i-- {
 		n += g.keep(g.googleDrive(t, "download", p, g.anyDriveFile(g.bg), app, g.o.cloudIPs[1]))
@@ -183,8 +201,7 @@ func (g *generator) googleRecord(a *act) (json.RawMessage, error) {
 		evType = "login"
 		params = append(params, googleParam{Name: "login_type", Value: "google_password"})
 	case "admin":
-		evType = "SECURITY_SETTINGS"
-		params = append(params, googleParam{Name: "SETTING_NAME", Value: a.detail}, googleParam{Name: "ORG_UNIT_NAME", Value: g.cfg.Tenant})
+		evType, params = googleAdminParams(a, g.cfg.Tenant)
 	}
 	var r googleActivity
 	r.Kind = "admin#reports#activity"
@@ -193,13 +210,26 @@ func (g *generator) googleRecord(a *act) (json.RawMessage, error) {
 	r.ID.ApplicationName = appName
 	r.ID.CustomerID = g.o.tenantGoogle
 	r.Etag = `"` + base62Fixed(splitmix(a.seq^g.o.ids.fill), 11) + `"`
-	r.Actor.CallerType, r.Actor.Email, r.Actor.ProfileID = "USER", actor.email, actor.person.googleID
-	if a.app != nil && appName == "drive" {
+	r.Actor.CallerType, r.Actor.Email, r.Actor.ProfileID = "USER", actor.email, actor.id
+	if a.app != nil && (appName == "drive" || appName == "admin") {
 		r.Actor.ApplicationInfo = &googleAppInfo{OAuthClientID: a.app.id, ApplicationName: a.app.name, Impersonation: a.auth == event.AuthServiceAccount}
 	}
 	r.IPAddress = a.ip
 	r.Events = []googleEvent{{Type: evType, Name: evName, Parameters: params}}
 	return json.Marshal(&r)
+}
+
+// googleAdminParams are the event type and parameters of an admin event:
+// the role and user of a role assignment, else the setting changed.
+func googleAdminParams(a *act, tenant string) (string, []googleParam) {
+	if a.target.typ == "user" {
+		return "DELEGATED_ADMIN_SETTINGS", []googleParam{{Name: "ROLE_NAME", Value: a.detail}, {Name: "USER_EMAIL", Value: a.target.name}}
+	}
+	var params []googleParam
+	if a.detail != "" {
+		params = append(params, googleParam{Name: "SETTING_NAME", Value: a.detail})
+	}
+	return "SECURITY_SETTINGS", append(params, googleParam{Name: "ORG_UNIT_NAME", Value: tenant})
 }
 
 func ownerEmail(a *act) string {

@@ -25,23 +25,29 @@ func (g *generator) oktaSession(p *person, t time.Time) string {
 	return "102" + base62Fixed(g.o.ids.unique62(nsSession, uint64(p.idx)<<16|uint64(t.Unix()/86400)&0xffff), 11) + base62Fixed(splitmix(uint64(p.idx)^g.o.ids.fill), 11)
 }
 
-// sessOktaSignIn: a person signs in to Okta and opens a few apps via SSO.
+// sessOktaSignIn: somebody who signs in today signs in (again) to Okta and
+// opens a few apps via SSO.
 func (g *generator) sessOktaSignIn(t time.Time) int {
-	p := g.anyone()
-	ip := g.ipOf(p)
+	p := g.signerAt(t)
+	return g.oktaSignIn(t, p, g.o.ipAt(p, t), g.bg)
+}
+
+// oktaSignIn is an Okta session start, sometimes after a mistyped
+// password, followed by SSO into one to four apps.
+func (g *generator) oktaSignIn(t time.Time, p *person, ip string, rng randSource) int {
 	n := 0
-	if g.bg.IntN(25) == 0 { // a mistyped password first
+	if rng.IntN(25) == 0 { // a mistyped password first
 		a := g.oktaAct(t, "user.session.start", &p.okta, ip, p.ua)
 		a.auth, a.failed = event.AuthInteractive, true
 		n += g.keep(a)
-		t = t.Add(g.gap(10*time.Second, 40*time.Second))
+		t = t.Add(10*time.Second + time.Duration(rng.Int64N(int64(40*time.Second))))
 	}
 	a := g.oktaAct(t, "user.session.start", &p.okta, ip, p.ua)
 	a.auth, a.sess = event.AuthInteractive, g.oktaSession(p, t)
 	n += g.keep(a)
-	for i := g.bg.IntN(4); i >= 0; i-- {
-		t = t.Add(g.gap(5*time.Second, 8*time.Minute))
-		sso := g.o.oktaSSO[g.bg.IntN(len(g.o.oktaSSO))]
+	for i := rng.IntN(4); i >= 0; i-- {
+		t = t.Add(5*time.Second + time.Duration(rng.Int64N(int64(8*time.Minute))))
+		sso := g.o.oktaSSO[rng.IntN(len(g.o.oktaSSO))]
 		a := g.oktaAct(t, "user.authentication.sso", &p.okta, ip, p.ua)
 		a.auth, a.sess, a.app = event.AuthInteractive, g.oktaSession(p, t), sso
 		a.target = target{typ: "app", id: sso.id, name: sso.name}
@@ -53,8 +59,8 @@ func (g *generator) sessOktaSignIn(t time.Time) int {
 // sessOktaOAuthApp: a third-party app registered in Okta gets an access
 // token for a person (authorization code flow). Token only, nothing sensitive.
 func (g *generator) sessOktaOAuthApp(t time.Time) int {
-	p := g.anyone()
-	return g.oktaOAuth(t, p, g.anyThirdParty(event.SourceOkta), g.ipOf(p), true, g.bg)
+	p := g.anyoneAt(t)
+	return g.oktaOAuth(t, p, g.anyThirdParty(event.SourceOkta), g.o.ipAt(p, t), true, g.bg)
 }
 
 // oktaOAuth emits an authorization and the access token it yields.
@@ -114,8 +120,11 @@ const (
 func (g *generator) oktaAPITokenAct(t time.Time, action string, actor *identity, tokenApp *app, ip, ua string, tg target) *act {
 	a := g.oktaAct(t, action, actor, ip, ua)
 	a.auth, a.token, a.target = event.AuthAPIToken, tokenApp.tokenID, tg
-	if tg.typ == "policy_rule" {
+	switch {
+	case tg.typ == "policy_rule":
 		a.facts |= factSecuritySetting
+	case action == "user.account.privilege.grant":
+		a.detail, a.facts = "Super administrator", factAdminRole
 	}
 	return a // no app: the token is the app (BareTokenAppID)
 }
@@ -163,9 +172,10 @@ type (
 		DebugContext struct {
 			DebugData struct {
 				RequestURI    string `json:"requestUri"`
-				Issuer        string `json:"issuer,omitempty"`
-				GrantType     string `json:"grantType,omitempty"`
-				GrantedScopes string `json:"grantedScopes,omitempty"`
+				Issuer           string `json:"issuer,omitempty"`
+				GrantType        string `json:"grantType,omitempty"`
+				GrantedScopes    string `json:"grantedScopes,omitempty"`
+				PrivilegeGranted string `json:"privilegeGranted,omitempty"`
 			} `json:"debugData"`
 		} `json:"debugContext"`
 		LegacyEventType *string `json:"legacyEventType"`
@@ -209,6 +219,9 @@ func (g *generator) oktaRecord(a *act) (json.RawMessage, error) {
 		r.Client.ID = a.app.id
 		d := &r.DebugContext.DebugData
 		d.Issuer, d.GrantType, d.GrantedScopes = "https://"+g.o.oktaHost+"/oauth2/default", "authorization_code", strings.Join(a.scopes, " ")
+	}
+	if a.facts&factAdminRole != 0 {
+		r.DebugContext.DebugData.PrivilegeGranted = a.detail
 	}
 	r.UUID = g.eventID(a)
 	r.Version = "0"
@@ -254,6 +267,10 @@ func oktaMessage(action string) string {
 		return "Update policy rule"
 	case "user.mfa.factor.deactivate":
 		return "Reset factor for user"
+	case "user.mfa.factor.reset_all":
+		return "Reset all factors for user"
+	case "user.account.privilege.grant":
+		return "Grant user privilege"
 	case "group.user_membership.add":
 		return "Add user to group membership"
 	}

@@ -1,7 +1,6 @@
 package sampleorg
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -18,6 +17,9 @@ type person struct {
 	email       string
 	admin, dev  bool
 	homeIP, ua  string
+	habits      habits
+	plans       [4]dayPlan // cache of recent day plans, by day&3
+	clients     []*client  // sync clients and admin tools
 
 	okta, google, m365, github, slack identity
 
@@ -49,6 +51,7 @@ const (
 	classAutomation appClass = iota // approved, does steady bulk token work
 	classThirdParty                 // consented by users, harmless, never approved
 	classPlanted                    // belongs to one planted chain or look-alike
+	classBackground                 // unapproved but benign: sync clients, services, admin tools, new apps
 )
 
 // app is an OAuth client, API token holder or integration in one vendor.
@@ -61,6 +64,8 @@ type app struct {
 	numID    int64     // GitHub OAuth app or GitHub App id
 	actor    *identity // the service identity automation acts as, if its own
 	tokenID  string    // the API token or PAT id, for apps that are a bare token
+	dwd      bool      // a Google client that impersonates users (domain-wide delegation)
+	cloud    uint64    // the vendor cloud its servers call from (third-party apps)
 }
 
 func (a *app) approved() bool { return a.class == classAutomation }
@@ -97,6 +102,15 @@ type org struct {
 
 	officeIPs, cloudIPs []string
 
+	sync     syncApps
+	byKind   [clientKinds][]*client
+	dormant  []*client  // keys active only early in the history
+	services []*service // unapproved automation
+	newApps  []*newApp  // legitimate apps consented during the data
+	// scale thins routine activity at small sizes: the share of person-days
+	// and runs that happen, so that routines never outgrow the event budget.
+	scale float64
+
 	nextApp, nextObject uint64
 }
 
@@ -122,12 +136,17 @@ func newOrg(cfg Config, rng *rand.Rand) *org {
 	for i := 10; i < 40; i++ {
 		o.officeIPs = append(o.officeIPs, "203.0.113."+strconv.Itoa(i))
 	}
-	for i := 200; i < 240; i++ {
-		o.cloudIPs = append(o.cloudIPs, "203.0.113."+strconv.Itoa(i))
+	for i := uint64(0); i < 20; i++ {
+		o.cloudIPs = append(o.cloudIPs, orgCloudIP(200+i))
 	}
 	o.buildPeople(rng, peopleFor(cfg.Events))
 	o.buildResources(rng)
 	o.buildApps()
+	o.buildSyncApps()
+	o.buildClients(rng)
+	o.buildServices(rng)
+	o.buildNewApps(rng)
+	o.scale = o.routineScale()
 	return o
 }
 
@@ -154,8 +173,8 @@ func (o *org) buildPeople(rng *rand.Rand, n int) {
 		p.email = login + "@" + o.domain
 		p.admin = i%20 == 0 // one in twenty, at least six at the smallest size
 		p.dev = !p.admin && i%3 == 1
-		p.homeIP = fmt.Sprintf("198.51.100.%d", 1+rng.IntN(254))
 		p.ua = userAgents[rng.IntN(len(userAgents))]
+		o.buildHabits(p, rng)
 		p.m365ObjectID = o.ids.uuid(nsUser, uint64(i)<<3|1)
 		p.mailboxGUID = o.ids.uuid(nsUser, uint64(i)<<3|6)
 		p.githubID = 1_000_000 + int64(mixBits(uint64(i)^o.ids.key, 26))

@@ -1,19 +1,24 @@
 package sampleorg
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
-// chainScenarios are the planted attacks, one per shape.
+// chainScenarios are the planted attacks, one entry per shape.
 var chainScenarios = []scenario{
 	{shape: ShapeM365IllicitConsent, chain: true, plant: (*generator).plantM365IllicitConsent},
 	{shape: ShapeGitHubStolenPAT, chain: true, plant: (*generator).plantGitHubStolenPAT},
 	{shape: ShapeOktaAPIToken, chain: true, plant: (*generator).plantOktaAPIToken},
 	{shape: ShapeGoogleOAuthDrive, chain: true, plant: (*generator).plantGoogleOAuthDrive},
 	{shape: ShapeSlackScopeExpanded, chain: true, plant: (*generator).plantSlackScopes},
+	{shape: ShapeStolenSyncToken, chain: true, plant: (*generator).plantStolenSyncToken},
+	{shape: ShapeOldPAT, chain: true, plant: (*generator).plantOldPAT},
+	{shape: ShapeDormantKey, chain: true, plant: (*generator).plantDormant},
+	{shape: ShapeServiceHijack, chain: true, plant: (*generator).plantServiceHijack},
+	{shape: ShapeAdminToolHijack, chain: true, plant: (*generator).plantAdminToolHijack},
+	{shape: ShapeM365AppCredential, chain: true, plant: (*generator).plantM365AppCredential},
 }
 
 // lookAlikeScenarios resemble attacks but must stay silent.
@@ -55,18 +60,7 @@ var (
 )
 
 // tokenIDFor mints a token id in the vendor's format.
-func (g *generator) tokenIDFor(source string) string {
-	g.o.nextObject++
-	n := g.o.nextObject
-	switch source {
-	case event.SourceOkta:
-		return g.o.ids.okta("00T", nsToken, n)
-	case event.SourceGitHub:
-		return fmt.Sprint(9_000_000 + mixBits(n^g.o.ids.key, 22))
-	default:
-		return g.o.ids.uuid(nsToken, n)
-	}
-}
+func (g *generator) tokenIDFor(source string) string { return g.o.mintToken(source) }
 
 var externalRecipients = []string{"archive.box@mailbox.example.net", "ops-backup@example.org", "j.smith.private@example.net"}
 
@@ -74,15 +68,18 @@ var externalRecipients = []string{"archive.box@mailbox.example.net", "ops-backup
 // app; the app reads the mailbox and may add a forwarding rule.
 func (g *generator) plantM365IllicitConsent(t time.Time) (*act, []*act) {
 	p := g.victim(false)
+	s := g.drawStyle(0)
+	t = g.attackTime(p, t, g.pl.IntN(3) > 0) // mostly consented at work, sometimes from home at night
 	app := g.attackerApp(event.SourceMicrosoft, []string{"openid", "offline_access", "User.Read", "Mail.Read", "Mail.ReadWrite", "MailboxSettings.ReadWrite"})
 	mark := len(g.planted)
-	key := g.m365Grant(t, "Consent to application.", p, app, p.homeIP)
+	key := g.m365Grant(t, "Consent to application.", p, app, g.o.ipAt(p, t))
 	g.keep(key)
-	g.keep(g.m365Grant(t.Add(g.jitter(time.Second, 3*time.Second)), "Add delegated permission grant.", p, app, p.homeIP))
-	ip := g.attackerIP()
+	g.keep(g.m365Grant(t.Add(g.jitter(time.Second, 3*time.Second)), "Add delegated permission grant.", p, app, g.o.ipAt(p, t)))
+	ip := s.ip
 	sess := g.tokenIDFor(event.SourceMicrosoft)
 	t = t.Add(g.jitter(2*time.Minute, 10*time.Minute))
-	n := 8 + g.pl.IntN(25)
+	n := g.volume(s, 8, 32)
+	g.describe(s, "illicit consent of a mail app", n, key.t, p)
 	rule := g.pl.IntN(2) == 0
 	for i := 0; i < n; i++ {
 		g.keep(g.m365MailRead(t, p, app, ip, app.tokenID, sess))
@@ -95,7 +92,7 @@ func (g *generator) plantM365IllicitConsent(t time.Time) (*act, []*act) {
 			a.target = target{typ: "inbox_rule", id: p.email + `\.`, name: "."}
 			g.keep(a)
 		}
-		t = t.Add(g.jitter(5*time.Second, 55*time.Second))
+		t = t.Add(g.pace(s))
 	}
 	return key, g.since(mark)
 }
@@ -105,10 +102,13 @@ func (g *generator) plantM365IllicitConsent(t time.Time) (*act, []*act) {
 func (g *generator) plantGitHubStolenPAT(t time.Time) (*act, []*act) {
 	p := g.victim(true)
 	pat := &app{source: event.SourceGitHub, class: classPlanted, tokenID: g.tokenIDFor(event.SourceGitHub)}
-	ip := g.attackerIP()
+	s := g.drawStyle(0)
+	t = g.attackTime(p, t, s.during)
+	ip := s.ip
 	mark := len(g.planted)
 	var key *act
-	n := 5 + g.pl.IntN(15)
+	n := g.volume(s, 5, 20)
+	g.describe(s, "a PAT nobody had seen clones private repositories", n, t, p)
 	for i := 0; i < n; i++ {
 		action := "git.clone"
 		if g.pl.IntN(5) == 0 {
@@ -127,7 +127,7 @@ func (g *generator) plantGitHubStolenPAT(t time.Time) (*act, []*act) {
 		if key == nil {
 			key = a
 		}
-		t = t.Add(g.jitter(10*time.Second, 2*time.Minute))
+		t = t.Add(g.pace(s))
 	}
 	return key, g.since(mark)
 }
@@ -138,7 +138,9 @@ func (g *generator) plantOktaAPIToken(t time.Time) (*act, []*act) {
 	admin := g.o.admins[g.pl.IntN(len(g.o.admins))]
 	tok := g.attackerApp(event.SourceOkta, nil)
 	tok.name = "sync-service"
-	ip := g.attackerIP()
+	s := g.drawStyle(0)
+	t = g.attackTime(admin, t, s.during)
+	ip := s.ip
 	mark := len(g.planted)
 	key := g.oktaAct(t, "system.api_token.create", &admin.okta, ip, admin.ua)
 	key.auth, key.sess, key.token = event.AuthAPIToken, g.oktaSession(admin, t), tok.tokenID
@@ -154,6 +156,7 @@ func (g *generator) plantOktaAPIToken(t time.Time) (*act, []*act) {
 		g.keep(g.oktaAPITokenAct(t, "user.mfa.factor.deactivate", &admin.okta, tok, ip, scriptUA, target{typ: "user", id: v.okta.id, name: v.okta.display, alt: v.email}))
 		t = t.Add(g.jitter(5*time.Second, 90*time.Second))
 	}
+	g.describe(s, "API token minted in a hijacked admin session weakens sign-on and MFA", len(g.since(mark))-1, key.t, admin)
 	return key, g.since(mark)
 }
 
@@ -161,20 +164,23 @@ func (g *generator) plantOktaAPIToken(t time.Time) (*act, []*act) {
 // copies many files and shares one outside the company.
 func (g *generator) plantGoogleOAuthDrive(t time.Time) (*act, []*act) {
 	p := g.victim(false)
+	s := g.drawStyle(0)
+	t = g.attackTime(p, t, g.pl.IntN(3) > 0)
 	app := g.attackerApp(event.SourceGoogle, []string{"openid", "https://www.googleapis.com/auth/userinfo.email", "https://www.googleapis.com/auth/drive"})
 	mark := len(g.planted)
-	key := g.googleToken(t, "authorize", p, app, p.homeIP)
+	key := g.googleToken(t, "authorize", p, app, g.o.ipAt(p, t))
 	g.keep(key)
-	ip := g.attackerIP()
+	ip := s.ip
 	t = t.Add(g.jitter(time.Minute, 6*time.Minute))
-	n := 10 + g.pl.IntN(40)
+	n := g.volume(s, 10, 50)
+	g.describe(s, "a Drive app downloads and shares outside", n, key.t, p)
 	for i := 0; i < n; i++ {
 		name := "download"
 		if g.pl.IntN(6) == 0 {
 			name = "copy"
 		}
 		g.keep(g.googleDrive(t, name, p, g.anyDriveFile(g.pl), app, ip))
-		t = t.Add(g.jitter(2*time.Second, 40*time.Second))
+		t = t.Add(g.pace(s))
 	}
 	for i := 1 + g.pl.IntN(2); i > 0; i-- {
 		a := g.googleDrive(t, "change_user_access", p, g.anyDriveFile(g.pl), app, ip)
@@ -190,17 +196,25 @@ func (g *generator) plantGoogleOAuthDrive(t time.Time) (*act, []*act) {
 // files:read approved, then downloads files with the approving user's token.
 func (g *generator) plantSlackScopes(t time.Time) (*act, []*act) {
 	p := g.victim(false)
+	s := g.drawStyle(0)
+	t = g.attackTime(p, t, true)
 	app := g.attackerApp(event.SourceSlack, []string{"commands", "chat:write"})
 	mark := len(g.planted)
-	g.keep(g.slackApp(t.Add(-g.jitter(48*time.Hour, 96*time.Hour)), "app_installed", p, app, app.scopes, p.homeIP))
-	key := g.slackApp(t, "app_scopes_expanded", p, app, []string{"commands", "chat:write", "files:read", "channels:history"}, p.homeIP)
+	before := t.Add(-g.jitter(48*time.Hour, 96*time.Hour))
+	g.keep(g.slackApp(before, "app_installed", p, app, app.scopes, g.o.ipAt(p, before)))
+	key := g.slackApp(t, "app_scopes_expanded", p, app, []string{"commands", "chat:write", "files:read", "channels:history"}, g.o.ipAt(p, t))
 	g.keep(key)
-	ip := g.attackerIP()
 	t = t.Add(g.jitter(time.Minute, 5*time.Minute))
-	for i := 5 + g.pl.IntN(20); i > 0; i-- {
-		g.keep(g.slackFileDownload(t, p, g.anySlackFile(g.pl), app, ip))
-		t = t.Add(g.jitter(3*time.Second, 60*time.Second))
+	n := g.volume(s, 5, 25)
+	for i := n; i > 0; i-- {
+		a := g.slackFileDownload(t, p, g.anySlackFile(g.pl), app, s.ip)
+		if s.ua != "" {
+			a.ua = s.ua
+		}
+		g.keep(a)
+		t = t.Add(g.pace(s))
 	}
+	g.describe(s, "a Slack app installed days ago gains files:read", n, key.t, p)
 	return key, g.since(mark)
 }
 
@@ -274,7 +288,7 @@ func (g *generator) plantNonSensitive(t time.Time) (*act, []*act) {
 	g.keep(key)
 	for i := 3 + g.pl.IntN(10); i > 0; i-- {
 		t = t.Add(g.jitter(10*time.Second, 3*time.Minute))
-		g.keep(g.googleDrive(t, "view", p, g.anyDriveFile(g.pl), app, g.o.cloudIPs[10]))
+		g.keep(g.googleDrive(t, "view", p, g.anyDriveFile(g.pl), app, vendorCloudIP(app.cloud, uint64(t.Unix()))))
 	}
 	return key, g.since(mark)
 }
@@ -289,6 +303,6 @@ func (g *generator) plantDifferentApp(t time.Time) (*act, []*act) {
 	g.keep(g.googleToken(t.Add(-g.jitter(24*time.Hour, 72*time.Hour)), "authorize", p, y, p.homeIP))
 	key := g.googleToken(t, "authorize", p, x, p.homeIP)
 	g.keep(key)
-	g.keep(g.googleDrive(t.Add(g.jitter(2*time.Minute, 30*time.Minute)), "download", p, g.anyDriveFile(g.pl), y, g.o.cloudIPs[11]))
+	g.keep(g.googleDrive(t.Add(g.jitter(2*time.Minute, 30*time.Minute)), "download", p, g.anyDriveFile(g.pl), y, vendorCloudIP(y.cloud, 7)))
 	return key, g.since(mark)
 }

@@ -21,16 +21,22 @@ type schedule struct {
 // window.
 type quota struct{ human, auto float64 }
 
+// newSchedule spreads budget, the events of the range, over the range's
+// windows; history windows get the same rates, so history is the range's
+// past rather than a scaled copy.
 func newSchedule(cfg Config, start time.Time, budget int) schedule {
-	n := cfg.Days * 24
+	n := (cfg.Days + cfg.history()) * 24
+	first := cfg.history() * 24
 	s := schedule{human: make([]float64, n), auto: make([]float64, n)}
 	var sumH, sumA float64
 	for w := 0; w < n; w++ {
 		local := start.Add(time.Duration(w)*window + localOffset)
 		s.human[w] = officeWeight(local)
 		s.auto[w] = automationWeight(local)
-		sumH += s.human[w]
-		sumA += s.auto[w]
+		if w >= first {
+			sumH += s.human[w]
+			sumA += s.auto[w]
+		}
 	}
 	b := float64(max(budget, 0))
 	for w := 0; w < n; w++ {

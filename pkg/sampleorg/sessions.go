@@ -16,8 +16,8 @@ func (g *generator) anyThirdParty(source string) *app {
 // sessNewConsent: a person consents to a third-party app that asks only
 // for profile, calendar or similar non-sensitive scopes.
 func (g *generator) sessNewConsent(t time.Time) int {
-	p := g.anyone()
-	ip := g.ipOf(p)
+	p := g.anyoneAt(t)
+	ip := g.o.ipAt(p, t)
 	switch g.bg.IntN(5) {
 	case 0:
 		return g.oktaOAuth(t, p, g.anyThirdParty(event.SourceOkta), ip, true, g.bg)
@@ -37,8 +37,8 @@ func (g *generator) sessNewConsent(t time.Time) int {
 
 // sessRevoke: a person or admin removes a third-party app.
 func (g *generator) sessRevoke(t time.Time) int {
-	p := g.anyone()
-	ip := g.ipOf(p)
+	p := g.anyoneAt(t)
+	ip := g.o.ipAt(p, t)
 	switch g.bg.IntN(4) {
 	case 0:
 		return g.keep(g.googleToken(t, "revoke", p, g.anyThirdParty(event.SourceGoogle), ip))
@@ -56,8 +56,8 @@ func (g *generator) sessRevoke(t time.Time) int {
 // console. Interactive, so never an AN0020 sequence, but sensitive: it is
 // what a detector keyed on actor alone would confuse with an attack.
 func (g *generator) sessAdminChange(t time.Time) int {
-	p := g.anyAdmin()
-	ip := g.o.officeIPs[p.idx%len(g.o.officeIPs)]
+	p := g.adminAt(t)
+	ip := g.o.ipAt(p, t)
 	switch g.bg.IntN(5) {
 	case 0:
 		a := g.oktaAct(t, "policy.rule.update", &p.okta, ip, p.ua)

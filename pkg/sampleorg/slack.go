@@ -61,13 +61,22 @@ func (g *generator) anySlackFile(rng randSource) target {
 	return g.o.slackFiles[rng.IntN(len(g.o.slackFiles))]
 }
 
-// sessSlackWork: a person signs in and sometimes downloads a shared file.
-func (g *generator) sessSlackWork(t time.Time) int {
-	p := g.anyone()
-	ip := g.ipOf(p)
+// slackLogin is an interactive sign-in to Slack.
+func (g *generator) slackLogin(t time.Time, p *person, ip string) *act {
 	a := g.slackInteractive(g.slackAct(t, "user_login", &p.slack, ip, p.ua), p)
 	a.target = target{typ: "user", id: p.slack.id, name: p.email}
-	n := g.keep(a)
+	return a
+}
+
+// sessSlackWork: a person works in Slack and sometimes downloads a shared
+// file, signing in first if they sign in on that day.
+func (g *generator) sessSlackWork(t time.Time) int {
+	p := g.anyoneAt(t)
+	ip := g.o.ipAt(p, t)
+	n := 0
+	if g.o.signsInOn(p, t) {
+		n += g.keep(g.slackLogin(t, p, ip))
+	}
 	for i := g.bg.IntN(3); i > 0; i-- {
 		t = t.Add(g.gap(time.Minute, 30*time.Minute))
 		n += g.keep(g.slackFileDownload(t, p, g.anySlackFile(g.bg), nil, ip))
