@@ -96,6 +96,13 @@ func (g *generator) plantAdminToolHijack(t time.Time) (*act, []*act) {
 	p := c.owner
 	s := g.drawStyle(0.3)
 	t = g.attackTime(p, t, s.during)
+	return g.toolHijack(c, g.pl.IntN(2), t, s)
+}
+
+// toolHijack is the attack through admin tool c at t; variant picks
+// between the two changes a GAM token can make.
+func (g *generator) toolHijack(c *client, variant int, t time.Time, s style) (*act, []*act) {
+	p := c.owner
 	mark := len(g.planted)
 	if s.signIn {
 		g.phishedSignIn(p, t, s)
@@ -117,7 +124,7 @@ func (g *generator) plantAdminToolHijack(t time.Time) (*act, []*act) {
 			t = t.Add(g.jitter(10*time.Second, 3*time.Minute))
 		}
 	case ckGAM:
-		if g.pl.IntN(2) == 0 {
+		if variant == 0 {
 			what = "a new super admin"
 			backdoor := g.victim(false)
 			g.keep(g.googleAdmin(t, "admin.CREATE_USER", p, c.app, s.ip, "", nil))

@@ -110,7 +110,16 @@ func (g *generator) clientTheft(c *client, t time.Time, s style, n int) (*act, [
 // plantOldPAT: a developer's months-old classic PAT, in daily use from
 // their own machine, clones private repositories from a new network.
 func (g *generator) plantOldPAT(t time.Time) (*act, []*act) {
-	c := g.pickClient(active(g.o.byKind[ckGitHubPAT]))
+	var cands []*client
+	for _, c := range active(g.o.byKind[ckGitHubPAT]) {
+		if c.rotated == 0 {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		cands = active(g.o.byKind[ckGitHubPAT])
+	}
+	c := g.pickClient(cands)
 	s := g.drawStyle(0)
 	t = g.attackTime(c.owner, t, s.during)
 	n := g.volume(s, 15, 60)

@@ -22,6 +22,9 @@ func (o *org) background() []BackgroundKey {
 				name = "dormant " + name
 			}
 			out = append(out, BackgroundKey{Source: src, ActorID: p.in(src).id, AppID: c.appID(), Class: class, Name: name})
+			if c.prevToken != "" {
+				out = append(out, BackgroundKey{Source: src, ActorID: p.in(src).id, AppID: c.prevToken, Class: class, Name: "replaced " + name})
+			}
 		}
 	}
 	for _, s := range o.services {

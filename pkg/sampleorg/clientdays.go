@@ -153,7 +153,7 @@ func (g *generator) gitDay(c *client, pl *dayPlan, rng *rand.Rand) {
 // gitAct is a git operation of a person's token client.
 func (g *generator) gitAct(t time.Time, action string, c *client, r repo, access, ip string) *act {
 	a := g.githubRepoAct(t, action, &c.owner.github, r, access, c.app, ip)
-	a.token, a.ua = c.token, c.ua
+	a.token, a.ua = c.tokenAt(t), c.ua
 	return a
 }
 

@@ -3,6 +3,7 @@ package sampleorg
 import (
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
@@ -58,7 +59,20 @@ type client struct {
 	// lastDay, when set, is the local day after which the client falls
 	// silent: a dormant key, active early in the history only.
 	lastDay int64
-	ua      string
+	// rotated, when set, is the local day a PAT was replaced by a new one:
+	// prevToken before it, token from then on. A rotated PAT is a new app
+	// to a baseline, used from the owner's usual networks and hours.
+	rotated   int64
+	prevToken string
+	ua        string
+}
+
+// tokenAt is the token the client holds at t.
+func (c *client) tokenAt(t time.Time) string {
+	if c.rotated != 0 && localDay(t) < c.rotated {
+		return c.prevToken
+	}
+	return c.token
 }
 
 // appID is the client's app_id as normalized: the token for a bare token.
@@ -85,6 +99,9 @@ type syncApps struct {
 	outlook, appleMail, exo, drive, gam, ghCLI, ghDesktop *app
 	slack                                                 []*app
 }
+
+// patRotation is the share of classic PATs replaced during the data.
+const patRotation = 0.3
 
 var slackAppNames = []string{"NoteNest", "FileBridge", "FlowZap"}
 
@@ -193,6 +210,11 @@ func (o *org) addClient(p *person, k clientKind, rng *rand.Rand) *client {
 		c.app, c.ua = &app{source: event.SourceGitHub, class: classBackground}, "git/2.43.0"
 		c.token = o.mintToken(event.SourceGitHub)
 		c.app.tokenID = c.token
+		if rng.Float64() < patRotation {
+			first := localDay(o.cfg.start())
+			c.prevToken, c.rotated = c.token, first+1+rng.Int64N(int64(o.cfg.Days+o.cfg.history()))
+			c.token = o.mintToken(event.SourceGitHub)
+		}
 	case ckOktaScript:
 		c.token = o.mintToken(event.SourceOkta)
 		c.app, c.ua = &app{source: event.SourceOkta, class: classBackground, tokenID: c.token, name: "admin script"}, scriptUA

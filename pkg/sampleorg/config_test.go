@@ -20,6 +20,11 @@ func TestConfigValidation(t *testing.T) {
 		{"missing end", Config{Events: MinEvents}, "End is required"},
 		{"negative days", Config{Events: MinEvents, End: testEnd, Days: -1}, "Days = -1"},
 		{"too many days", Config{Events: MinEvents, End: testEnd, Days: MaxDays + 1}, "choose 1..366"},
+		{"no history", Config{Events: MinEvents, End: testEnd, HistoryDays: NoHistory}, ""},
+		{"longest history", Config{Events: MinEvents, End: testEnd, Days: 1, HistoryDays: MaxHistoryDays}, ""},
+		{"history too long", Config{Events: MinEvents, End: testEnd, HistoryDays: MaxHistoryDays + 1}, "HistoryDays = 367 is out of range"},
+		{"history negative", Config{Events: MinEvents, End: testEnd, HistoryDays: -2}, "NoHistory (-1) for none"},
+		{"bad realism", Config{Events: MinEvents, End: testEnd, Realism: Realism{SignInHabit: 2}}, "Realism.SignInHabit = 2"},
 		{"bad tenant", Config{Events: MinEvents, End: testEnd, Tenant: "Acme Corp"}, "Tenant \"Acme Corp\" is invalid"},
 		{"bad mode", Config{Events: MinEvents, End: testEnd, Mode: Mode(7)}, "Mode Mode(7) is invalid"},
 	}
@@ -41,8 +46,21 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Days != DefaultDays || cfg.Tenant != DefaultTenant {
-		t.Errorf("defaults: Days=%d Tenant=%q, want %d %q", cfg.Days, cfg.Tenant, DefaultDays, DefaultTenant)
+	if cfg.Days != DefaultDays || cfg.Tenant != DefaultTenant || cfg.HistoryDays != DefaultHistoryDays || cfg.Realism.SyncClients != DefaultRealism().SyncClients {
+		t.Errorf("defaults: Days=%d Tenant=%q HistoryDays=%d Realism=%+v, want %d %q %d and DefaultRealism", cfg.Days, cfg.Tenant, cfg.HistoryDays, cfg.Realism, DefaultDays, DefaultTenant, DefaultHistoryDays)
+	}
+	if again, err := cfg.withDefaults(); err != nil || again.HistoryDays != cfg.HistoryDays {
+		t.Errorf("withDefaults is not idempotent: %+v, %v", again, err)
+	}
+	none, err := Config{Events: MinEvents, End: testEnd, HistoryDays: NoHistory}.withDefaults()
+	if err != nil || none.history() != 0 || !none.start().Equal(none.rangeStart()) {
+		t.Errorf("NoHistory: history %d, start %v, range %v, err %v", none.history(), none.start(), none.rangeStart(), err)
+	}
+	if got := ExpectedEvents(Config{Events: 100_000, End: testEnd, Days: 10, HistoryDays: 20}); got != 300_000 {
+		t.Errorf("ExpectedEvents = %d, want 300000 (the range and twice its length of history)", got)
+	}
+	if got := ExpectedEvents(Config{Events: 1}); got != 0 {
+		t.Errorf("ExpectedEvents of an invalid config = %d, want 0", got)
 	}
 	if want := time.Date(2026, 5, 1, 11, 30, 15, 0, time.UTC); !cfg.End.Equal(want) || cfg.End.Location() != time.UTC {
 		t.Errorf("End = %v, want %v in UTC truncated to the second", cfg.End, want)

@@ -63,7 +63,7 @@ type generator struct {
 	planted []*act // every planted act, sorted by time
 	truth   Truth
 	emitted int
-	inRange int // emitted events inside the range
+	inRange int    // emitted events inside the range
 	buf     []byte // scratch for rendering, reused
 
 	debtHuman, debtAuto float64 // events still owed to the schedule
@@ -72,15 +72,15 @@ type generator struct {
 	established         bool    // set by a chain's plant function: it rides a background key
 	usedKeys            map[refKey]bool
 
-	agenda               []agendaItem     // every routine's next day
-	counting             routineKind      // the routine whose day is being generated, rkNone for filler
-	window               int64            // the window being generated
-	startNs              int64            // g.start in Unix ns
-	ringHuman, ringAuto  [ringSize]float64 // routine events booked per window, by window % ringSize
-	dpcg                 *rand.PCG        // the detail stream of routines, reseeded per entity and day
-	drng                 *rand.Rand
-	rangeStart           time.Time
-	rangeNs              int64
+	agenda              []agendaItem      // every routine's next day
+	counting            routineKind       // the routine whose day is being generated, rkNone for filler
+	window              int64             // the window being generated
+	startNs             int64             // g.start in Unix ns
+	ringHuman, ringAuto [ringSize]float64 // routine events booked per window, by window % ringSize
+	dpcg                *rand.PCG         // the detail stream of routines, reseeded per entity and day
+	drng                *rand.Rand
+	rangeStart          time.Time
+	rangeNs             int64
 }
 
 type classKey struct {

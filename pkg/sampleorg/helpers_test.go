@@ -36,3 +36,9 @@ func episodesOf(events []event.Event) []refEpisode {
 	}
 	return referenceDetect(rows, DefaultMaxSpan)
 }
+
+// mediumSize is the size of the organisation the realism tests measure:
+// large enough for every routine to run at full strength (org.scale 1).
+const mediumSize = 300_000
+
+func mediumConfig(seed int64) Config { return testConfig(seed, mediumSize, Normalized) }

@@ -48,7 +48,7 @@ var newAppScopes = map[string][]string{
 var newAppSources = []string{event.SourceMicrosoft, event.SourceMicrosoft, event.SourceGoogle, event.SourceGoogle, event.SourceSlack, event.SourceGitHub}
 
 // newAppUse is the chance that an adopted app syncs on a later workday.
-const newAppUse = 0.12
+const newAppUse = 0.13
 
 func (o *org) buildNewApps(rng *rand.Rand) {
 	first, last := utcDay(o.cfg.start()), utcDay(o.cfg.End.Add(-time.Second))

@@ -171,7 +171,7 @@ type (
 		Severity     string `json:"severity"`
 		DebugContext struct {
 			DebugData struct {
-				RequestURI    string `json:"requestUri"`
+				RequestURI       string `json:"requestUri"`
 				Issuer           string `json:"issuer,omitempty"`
 				GrantType        string `json:"grantType,omitempty"`
 				GrantedScopes    string `json:"grantedScopes,omitempty"`

@@ -57,6 +57,13 @@ type refEpisode struct {
 // Rows with an empty actor or app are ignored, as the engine ignores keys
 // with an empty value.
 func referenceDetect(rows []refRow, maxSpan time.Duration) []refEpisode {
+	return referenceDetectFrom(rows, maxSpan, time.Time{})
+}
+
+// referenceDetectFrom is referenceDetect for a query range starting at
+// from: sensitive events before it are not reported (accesses before it
+// still anchor), as the engine does with Params.From.
+func referenceDetectFrom(rows []refRow, maxSpan time.Duration, from time.Time) []refEpisode {
 	byKey := map[refKey][]refRow{}
 	for _, r := range rows {
 		if r.actor == "" || r.app == "" {
@@ -79,7 +86,7 @@ func referenceDetect(rows []refRow, maxSpan time.Duration) []refEpisode {
 		rs = slices.CompactFunc(rs, func(a, b refRow) bool { return a.id == b.id })
 		var cur *refEpisode
 		for j, b := range rs {
-			if !b.sensitive {
+			if !b.sensitive || b.t.Before(from) {
 				continue
 			}
 			anchor, ok := refAnchor(rs, j, maxSpan)

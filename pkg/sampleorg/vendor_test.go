@@ -89,5 +89,5 @@ func TestVendorMatchesNormalized(t *testing.T) {
 // real normalizers make of the vendor records.
 func TestVendorChainsDetectable(t *testing.T) {
 	events, truth := normalizeVendor(t, testConfig(22, MinEvents, Vendor))
-	checkHonest(t, events, truth)
+	checkTruth(t, events, truth)
 }
