@@ -271,6 +271,8 @@ func benchData(ctx context.Context, cl *chhttp.Client, events int, out io.Writer
 	if err != nil {
 		return nil, err
 	}
+	// No history (historyDays 0): the table holds exactly the 30 days the
+	// query reads, as before the sample organisation grew a history.
 	g := genFlags{seed: 11, events: events, days: 30, end: benchEnd.Format(time.RFC3339)}
 	t := time.Now()
 	truth, inserted, err := loadNormalized(ctx, g, w, out)

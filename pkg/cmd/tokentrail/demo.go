@@ -33,11 +33,13 @@ const (
 
 // demoState records what the last demo loaded, so a second run reuses it.
 type demoState struct {
-	Seed     int64     `json:"seed"`
-	Events   int       `json:"events"`
-	End      time.Time `json:"end"`
-	Inserted int       `json:"inserted"`
-	Schema   string    `json:"schema"`
+	Seed        int64     `json:"seed"`
+	Events      int       `json:"events"`
+	HistoryDays int       `json:"historyDays"`
+	Realism     string    `json:"realism"`
+	End         time.Time `json:"end"`
+	Inserted    int       `json:"inserted"`
+	Schema      string    `json:"schema"`
 }
 
 // runDemo is the whole job on one machine: a local ClickHouse, the sample
@@ -189,7 +191,8 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, fingerprint, d
 	statePath, truthPath := filepath.Join(dir, "state.json"), filepath.Join(dir, "truth.json")
 	var st demoState
 	if b, err := os.ReadFile(statePath); err == nil && json.Unmarshal(b, &st) == nil &&
-		st.Seed == g.seed && st.Events == g.events && st.Schema == fingerprint && time.Since(st.End) < 24*time.Hour {
+		st.Seed == g.seed && st.Events == g.events && st.HistoryDays == g.historyDays && st.Realism == g.realism &&
+		st.Schema == fingerprint && time.Since(st.End) < 24*time.Hour {
 		var n uint64
 		if rc, err := cl.Query(ctx, "SELECT count() FROM "+demoDatabase+"."+demoTable+" FORMAT TSV"); err == nil {
 			fmt.Fscan(rc, &n)
@@ -246,7 +249,7 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, fingerprint, d
 		total += stats.Inserted
 	}
 	cfg, _ := g.config(sampleorg.Vendor)
-	b, _ := json.Marshal(demoState{Seed: g.seed, Events: g.events, End: cfg.End, Inserted: total, Schema: fingerprint})
+	b, _ := json.Marshal(demoState{Seed: g.seed, Events: g.events, HistoryDays: g.historyDays, Realism: g.realism, End: cfg.End, Inserted: total, Schema: fingerprint})
 	return truth, os.WriteFile(statePath, b, 0o644)
 }
 

@@ -16,16 +16,20 @@ import (
 )
 
 type genFlags struct {
-	seed   int64
-	events int
-	days   int
-	end    string
+	seed        int64
+	events      int
+	days        int
+	historyDays int // 0: none
+	realism     string
+	end         string
 }
 
 func (g *genFlags) register(fs *flag.FlagSet, events int) {
 	fs.Int64Var(&g.seed, "seed", 7, "seed of the organisation (same seed, same data)")
-	fs.IntVar(&g.events, "events", events, fmt.Sprintf("approximate number of events (%d..%d)", sampleorg.MinEvents, sampleorg.MaxEvents))
-	fs.IntVar(&g.days, "days", 30, "days of data, ending at --end")
+	fs.IntVar(&g.events, "events", events, fmt.Sprintf("approximate number of events in the range (%d..%d); history comes on top", sampleorg.MinEvents, sampleorg.MaxEvents))
+	fs.IntVar(&g.days, "days", 30, "days of the range, ending at --end; attacks are planted here")
+	fs.IntVar(&g.historyDays, "history-days", sampleorg.DefaultHistoryDays, fmt.Sprintf("days of history before the range, for behaviour baselines (0..%d, 0 for none)", sampleorg.MaxHistoryDays))
+	fs.StringVar(&g.realism, "realism", "default", "rates of the organisation's behaviour: default, or variant (more travel, mobile churn and new apps, fewer habitual sign-ins)")
 	fs.StringVar(&g.end, "end", "", "end of the data, RFC 3339 (default: now, to the hour)")
 }
 
@@ -38,7 +42,21 @@ func (g *genFlags) config(mode sampleorg.Mode) (sampleorg.Config, error) {
 		}
 		end = t.UTC()
 	}
-	return sampleorg.Config{Seed: g.seed, Events: g.events, Days: g.days, End: end, Mode: mode}, nil
+	cfg := sampleorg.Config{Seed: g.seed, Events: g.events, Days: g.days, HistoryDays: g.historyDays, End: end, Mode: mode}
+	switch {
+	case g.historyDays == 0:
+		cfg.HistoryDays = sampleorg.NoHistory
+	case g.historyDays < 0 || g.historyDays > sampleorg.MaxHistoryDays:
+		return cfg, fmt.Errorf("--history-days %d is out of range: choose 0..%d", g.historyDays, sampleorg.MaxHistoryDays)
+	}
+	switch g.realism {
+	case "", "default":
+	case "variant":
+		cfg.Realism = sampleorg.RealismVariant()
+	default:
+		return cfg, fmt.Errorf("--realism %q is unknown: use default or variant", g.realism)
+	}
+	return cfg, nil
 }
 
 // runGenerate writes the sample organisation as vendor export files (one
@@ -93,8 +111,9 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := sampleorg.WriteTruth(f, truth); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "generate: %d events, %d planted chains, %d look-alikes, %d approved apps; truth in %s\n",
-		truth.Events, len(truth.Chains), len(truth.LookAlikes), len(truth.ApprovedApps), filepath.Join(*out, "truth.json"))
+	fmt.Fprintf(stdout, "generate: %d events (%d in the range from %s, %d of history), %d planted chains, %d look-alikes, %d approved apps, %d background keys; truth in %s\n",
+		truth.Events, truth.RangeEvents, truth.RangeStart.Format(time.RFC3339), truth.Events-truth.RangeEvents,
+		len(truth.Chains), len(truth.LookAlikes), len(truth.ApprovedApps), len(truth.Background), filepath.Join(*out, "truth.json"))
 	return nil
 }
 
@@ -119,7 +138,7 @@ func writeVendorFiles(g genFlags, dir string, progress io.Writer) (sampleorg.Tru
 		closers = append(closers, f)
 		files[src] = bufio.NewWriterSize(f, 1<<20)
 	}
-	tick := newTicker(progress, "generate", cfg.Events)
+	tick := newTicker(progress, "generate", sampleorg.ExpectedEvents(cfg))
 	truth, err := sampleorg.Generate(cfg, func(r sampleorg.Record) error {
 		w, ok := files[r.Source]
 		if !ok {
@@ -150,7 +169,7 @@ func loadNormalized(ctx context.Context, g genFlags, w *ingest.Writer, progress 
 	const batch = 50_000
 	buf := make([]event.Event, 0, batch)
 	inserted := 0
-	tick := newTicker(progress, "load", cfg.Events)
+	tick := newTicker(progress, "load", sampleorg.ExpectedEvents(cfg))
 	flush := func() error {
 		n, _, err := w.Write(ctx, buf)
 		inserted += n
