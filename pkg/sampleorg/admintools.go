@@ -9,10 +9,16 @@ import (
 
 // Admins' tools. Admins change security settings as routine, and do it with
 // tokens: GAM (a Google OAuth client), Exchange Online PowerShell, the gh
-// CLI and scripts holding their Okta API token. Every session is a token
-// access followed by configuration changes: a benign AN0020 episode with a
-// config change, often of the same kind an attacker makes (2SV settings,
-// roles, forwarding, MFA factor resets, branch protection).
+// CLI and scripts holding their Okta API token. A session is a token access
+// followed either by configuration changes of the same kinds an attacker
+// makes (2SV settings, roles, forwarding, MFA factor resets, branch
+// protection) or, more often, by data handling: a leaver's Drive files or
+// mailbox exported, repositories cloned for an audit. Either way a benign
+// AN0020 episode.
+
+// adminDataShare is the share of sessions (other than Okta scripts, which
+// only change settings) that handle data rather than change settings.
+const adminDataShare = 0.6
 
 // Routine Google roles admins hand out; none is a super admin role.
 var routineRoles = []string{"Help Desk Admin", "Groups Admin", "User Management Admin", "Services Admin"}
@@ -32,6 +38,10 @@ func (g *generator) adminSession(c *client, pl *dayPlan, rng *rand.Rand) {
 	span := max(pl.end.Sub(pl.start)-2*time.Hour, time.Minute)
 	t := within(rng, pl.start, 30*time.Minute, span)
 	p := c.owner
+	if c.kind != ckOktaScript && rng.Float64() < adminDataShare {
+		g.adminData(c, t, pl.ip, rng)
+		return
+	}
 	switch c.kind {
 	case ckGAM:
 		for i := 1 + rng.IntN(3); i > 0; i-- {
@@ -85,6 +95,31 @@ func (g *generator) adminSession(c *client, pl *dayPlan, rng *rand.Rand) {
 		}
 		if rng.IntN(4) == 0 {
 			g.keep(g.oktaAPITokenAct(t, "policy.rule.update", &p.okta, c.app, pl.ip, c.ua, g.o.oktaRules[rng.IntN(len(g.o.oktaRules))]))
+		}
+	}
+}
+
+// adminData: an admin's tool handles a leaver's data or audits code.
+func (g *generator) adminData(c *client, t time.Time, ip string, rng *rand.Rand) {
+	leaver := g.pickPerson(rng)
+	switch c.kind {
+	case ckGAM: // Drive files transferred before the account is deleted
+		for i := 5 + rng.IntN(25); i > 0; i-- {
+			g.keep(g.googleDriveBy(t, "download", &c.owner.google, &leaver.google, g.anyDriveFile(rng), c.app, ip))
+			t = t.Add(time.Duration(1+rng.IntN(15)) * time.Second)
+		}
+	case ckEXO: // a mailbox exported for legal hold
+		tok, sess := g.o.mintToken(event.SourceMicrosoft), g.m365Session(c, localDay(t))
+		for i := 2 + rng.IntN(9); i > 0; i-- {
+			a := g.m365MailRead(t, leaver, c.app, ip, tok, sess)
+			a.actor = &c.owner.m365
+			g.keep(a)
+			t = t.Add(time.Duration(2+rng.IntN(30)) * time.Second)
+		}
+	default: // gh: repositories cloned for an access review
+		for i := 3 + rng.IntN(8); i > 0; i-- {
+			g.keep(g.gitAct(t, "git.clone", c, g.anyRepo(rng), ghOAuth, ip))
+			t = t.Add(time.Duration(5+rng.IntN(60)) * time.Second)
 		}
 	}
 }

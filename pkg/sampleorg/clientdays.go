@@ -97,10 +97,19 @@ func (g *generator) mobileDay(c *client, pl *dayPlan, sessions int, rng *rand.Ra
 	}
 }
 
+// driveReauth is the chance that Drive for desktop asks its user to grant
+// access again on a day (a new password, a new laptop, an expired grant):
+// a fresh grant anchoring an ordinary day of an established client.
+const driveReauth = 0.07
+
 // driveDay: Drive for desktop downloads changed files and lists folders.
 func (g *generator) driveDay(c *client, pl *dayPlan, rng *rand.Rand) {
 	p := c.owner
-	for t := within(rng, pl.start, 5*time.Minute, 15*time.Minute); t.Before(pl.end); t = t.Add(pollGap(rng)) {
+	first := within(rng, pl.start, 5*time.Minute, 15*time.Minute)
+	if rng.Float64() < driveReauth {
+		g.keep(g.googleToken(first.Add(-time.Minute), "authorize", p, c.app, pl.ip))
+	}
+	for t := first; t.Before(pl.end); t = t.Add(pollGap(rng)) {
 		if rng.IntN(2) == 0 {
 			g.keep(g.googleDrive(t, "view", p, g.anyDriveFile(rng), c.app, pl.ip))
 			t = t.Add(time.Duration(1+rng.IntN(5)) * time.Second)

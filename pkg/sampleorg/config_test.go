@@ -21,7 +21,7 @@ func TestConfigValidation(t *testing.T) {
 		{"negative days", Config{Events: MinEvents, End: testEnd, Days: -1}, "Days = -1"},
 		{"too many days", Config{Events: MinEvents, End: testEnd, Days: MaxDays + 1}, "choose 1..366"},
 		{"no history", Config{Events: MinEvents, End: testEnd, HistoryDays: NoHistory}, ""},
-		{"longest history", Config{Events: MinEvents, End: testEnd, Days: 1, HistoryDays: MaxHistoryDays}, ""},
+		{"longest history", Config{Events: MinEvents, End: testEnd, Days: MaxDays, HistoryDays: MaxHistoryDays}, ""},
 		{"history too long", Config{Events: MinEvents, End: testEnd, HistoryDays: MaxHistoryDays + 1}, "HistoryDays = 367 is out of range"},
 		{"history negative", Config{Events: MinEvents, End: testEnd, HistoryDays: -2}, "NoHistory (-1) for none"},
 		{"bad realism", Config{Events: MinEvents, End: testEnd, Realism: Realism{SignInHabit: 2}}, "Realism.SignInHabit = 2"},

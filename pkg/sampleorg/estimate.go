@@ -14,7 +14,7 @@ import (
 // only need to be right within a few tens of percent.
 var clientDayEvents = [clientKinds]float64{
 	ckOutlook: 19, ckMobileMail: 5.6, ckDriveDesktop: 24, ckSlackApp: 16, ckGitHubOAuth: 19, ckGitHubPAT: 19,
-	ckGAM: 4, ckEXO: 4.5, ckGhAdmin: 3, ckOktaScript: 4.5,
+	ckGAM: 11, ckEXO: 6, ckGhAdmin: 6, ckOktaScript: 4.5,
 }
 
 var serviceDayEvents = [svcKinds]float64{

@@ -68,7 +68,7 @@ func TestSizeScaling(t *testing.T) {
 	cases := []Config{
 		testConfig(7, MinEvents, Normalized),
 		testConfig(7, 100_000, Normalized),
-		{Seed: 7, Events: 50_000, End: testEnd, Days: 10, HistoryDays: 45},
+		{Seed: 7, Events: 20_000, End: testEnd, Days: 10, HistoryDays: 45},
 		{Seed: 7, Events: 50_000, End: testEnd, Days: 20, HistoryDays: NoHistory},
 	}
 	for _, cfg := range cases {

@@ -73,7 +73,7 @@ func DefaultRealism() Realism {
 		DevTokens:             0.70,
 		TravelPerMonth:        0.15,
 		ServiceAccountsPer100: 3.5,
-		AdminToolDaily:        0.65,
+		AdminToolDaily:        0.55,
 		NewAppsPer100:         5,
 		AttackShare:           1.0 / 69,
 		AttackMix:             DefaultAttackMix(),

@@ -15,7 +15,7 @@ const oktaSyncUA = "okta-sdk-python/2.9.5"
 
 // oktaResetShare is the share of provisioning runs that also reset a
 // leaver's MFA factors, which is what makes such a run an episode.
-const oktaResetShare = 0.3
+const oktaResetShare = 0.15
 
 // resets reports whether run r of an Okta provisioning service on day
 // resets factors. It is pure.

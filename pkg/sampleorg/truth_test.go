@@ -98,7 +98,7 @@ func TestTruthAccountsForEveryEpisode(t *testing.T) {
 		testConfig(1, MinEvents, Normalized),
 		testConfig(2, MinEvents, Normalized),
 		testConfig(3, 40_000, Normalized),
-		{Seed: 4, Events: MinEvents, End: testEnd, Days: 1, Tenant: "globex"}, // dense: all scenarios in one day
+		{Seed: 4, Events: MinEvents, End: testEnd, Days: 1, HistoryDays: 2, Tenant: "globex"}, // dense: all scenarios in one day
 		{Seed: 5, Events: MinEvents, End: testEnd.Add(37 * time.Minute), Days: 7, HistoryDays: NoHistory},
 		{Seed: 6, Events: MinEvents, End: testEnd, Realism: RealismVariant()},
 	}
