@@ -40,7 +40,7 @@ func (g *generator) attackCounts() map[string]int {
 	var shapes []string
 	sum := 0.0
 	for _, s := range ChainShapes {
-		if mix[s] > 0 {
+		if mix[s] > 0 && g.plantable(s) {
 			shapes = append(shapes, s)
 			sum += mix[s]
 		}
@@ -65,6 +65,20 @@ func (g *generator) attackCounts() map[string]int {
 		counts[rems[i%len(rems)].shape]++
 	}
 	return counts
+}
+
+// plantable reports whether the organisation has what a shape attacks: an
+// organisation without unapproved services has none to hijack.
+func (g *generator) plantable(shape string) bool {
+	if shape != ShapeServiceHijack {
+		return true
+	}
+	for _, s := range g.o.services {
+		if s.lastDay == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // plant schedules every scenario over the range, computes their truth and

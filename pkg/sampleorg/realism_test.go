@@ -178,3 +178,20 @@ func TestVariantShiftsTheWorld(t *testing.T) {
 		t.Errorf("variant attack mix %v: want stolen sync tokens well ahead of Drive apps", counts)
 	}
 }
+
+// TestRealismExtremes: a world with none of the optional behaviour (no
+// services, travel, new apps, habits or sync clients beyond the one of
+// each kind every organisation keeps) still generates, plants only what it
+// can and keeps its truth honest.
+func TestRealismExtremes(t *testing.T) {
+	r := Realism{MobileChurnDays: 1, AttackShare: 0.5, AttackMix: DefaultAttackMix()}
+	cfg := testConfig(8, MinEvents, Normalized)
+	cfg.Realism = r
+	events, truth := collect(t, cfg)
+	checkTruth(t, events, truth)
+	for _, c := range truth.Chains {
+		if c.Shape == ShapeServiceHijack {
+			t.Errorf("chain %s hijacks a service in an organisation without services", c.ID)
+		}
+	}
+}
