@@ -74,8 +74,11 @@ func (g *generator) clientTheft(c *client, t time.Time, s style, n int) (*act, [
 				a.ua, a.facts = s.ua, factMailbox // a script binds items one by one
 			}
 		case ckDriveDesktop:
-			name := "download"
-			if g.pl.IntN(8) == 0 {
+			name := "download" // a script on the Drive API
+			switch {
+			case s.ua == "": // the stolen client itself, or a faithful copy of it
+				name = "sync_item_content"
+			case g.pl.IntN(8) == 0:
 				name = "copy"
 			}
 			a = g.googleDrive(t, name, p, g.anyDriveFile(g.pl), c.app, s.ip)

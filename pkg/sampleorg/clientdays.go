@@ -102,7 +102,8 @@ func (g *generator) mobileDay(c *client, pl *dayPlan, sessions int, rng *rand.Ra
 // a fresh grant anchoring an ordinary day of an established client.
 const driveReauth = 0.07
 
-// driveDay: Drive for desktop downloads changed files and lists folders.
+// driveDay: Drive for desktop syncs changed files (sync_item_content) and
+// lists folders.
 func (g *generator) driveDay(c *client, pl *dayPlan, rng *rand.Rand) {
 	p := c.owner
 	first := within(rng, pl.start, 5*time.Minute, 15*time.Minute)
@@ -115,7 +116,7 @@ func (g *generator) driveDay(c *client, pl *dayPlan, rng *rand.Rand) {
 			t = t.Add(time.Duration(1+rng.IntN(5)) * time.Second)
 		}
 		for i := 1 + rng.IntN(2); i > 0; i-- {
-			g.keep(g.googleDrive(t, "download", p, g.anyDriveFile(rng), c.app, pl.ip))
+			g.keep(g.googleDrive(t, "sync_item_content", p, g.anyDriveFile(rng), c.app, pl.ip))
 			t = t.Add(time.Duration(1+rng.IntN(10)) * time.Second)
 		}
 	}

@@ -114,6 +114,7 @@ func TestEveryActKindRendersInBothModes(t *testing.T) {
 		{event.SourceMicrosoft, "Add service principal credentials.", event.AuthUnknown},
 		{event.SourceMicrosoft, "UserLoggedIn", event.AuthInteractive},
 		{event.SourceGoogle, "drive.download", event.AuthOAuth},
+		{event.SourceGoogle, "drive.sync_item_content", event.AuthOAuth},
 		{event.SourceGoogle, "drive.download", event.AuthServiceAccount},
 		{event.SourceGoogle, "admin.CREATE_USER", event.AuthOAuth},
 		{event.SourceGoogle, "admin.ASSIGN_ROLE", event.AuthOAuth},

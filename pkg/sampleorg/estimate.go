@@ -35,7 +35,14 @@ const (
 // and large sizes): small organisations thin their routines so that they
 // fit in the event budget with room for everything else.
 func (o *org) routineScale() float64 {
-	human, auto := 0.0, 0.0
+	human, auto := o.routineVolume()
+	events := float64(o.cfg.Events) / float64(o.cfg.Days)
+	return math.Min(1, math.Min(routineHumanShare*events/max(human, 1), routineAutoShare*events/max(auto, 1)))
+}
+
+// routineVolume estimates the events per day of people's routines (human)
+// and of services (auto) at full strength.
+func (o *org) routineVolume() (human, auto float64) {
 	for _, p := range o.people {
 		signIns := 5.0 / 7 * 0.95
 		if !p.habits.daily {
@@ -66,8 +73,7 @@ func (o *org) routineScale() float64 {
 		}
 		auto += days * serviceDayEvents[s.kind]
 	}
-	events := float64(o.cfg.Events) / float64(o.cfg.Days)
-	return math.Min(1, math.Min(routineHumanShare*events/max(human, 1), routineAutoShare*events/max(auto, 1)))
+	return human, auto
 }
 
 // expectedBenign is the number of benign episodes the range should hold:

@@ -77,6 +77,8 @@ type generator struct {
 	window              int64             // the window being generated
 	startNs             int64             // g.start in Unix ns
 	ringHuman, ringAuto [ringSize]float64 // routine events booked per window, by window % ringSize
+	routineHuman        int               // routine events of people and new apps booked so far
+	routineAuto         int               // routine events of services booked so far
 	dpcg                *rand.PCG         // the detail stream of routines, reseeded per entity and day
 	drng                *rand.Rand
 	rangeStart          time.Time

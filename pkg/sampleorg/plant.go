@@ -170,7 +170,7 @@ func (g *generator) chainTruth(id, shape string, key *act, acts []*act) Chain {
 
 // refRowOfAct is the reference detector's view of a classified act.
 func (g *generator) refRowOfAct(a *act) refRow {
-	r := refRow{t: a.t, id: g.eventID(a), app: a.appID(), access: a.isAccess(), sensitive: a.isSensitive(), revoke: a.isRevoke()}
+	r := refRow{t: a.t, id: g.normalizedID(a), app: a.appID(), access: a.isAccess(), sensitive: a.isSensitive(), revoke: a.isRevoke()}
 	if id := a.actorIdentity(); id != nil {
 		r.actor = id.id
 	}

@@ -195,3 +195,33 @@ func TestRealismExtremes(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutineVolumeEstimate keeps the per-day event constants of
+// estimate.go honest: at full strength the routines generate within a
+// third of what routineVolume expects, so org.scale keeps them inside the
+// event budget at every size.
+func TestRoutineVolumeEstimate(t *testing.T) {
+	cfg, err := testConfig(10, 200_000, Normalized).withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGenerator(cfg)
+	g.o.scale = 1 // measure at full strength, whatever the size
+	g.plant()
+	if err := g.run(func(Record) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	human, auto := g.o.routineVolume()
+	days := float64(cfg.Days + cfg.history())
+	gotH, gotA := float64(g.routineHuman)/days, float64(g.routineAuto)/days
+	t.Logf("routine events per day: people %.0f (estimated %.0f), services %.0f (estimated %.0f); %.0f%% of all events",
+		gotH, human, gotA, auto, 100*float64(g.routineHuman+g.routineAuto)/float64(g.emitted))
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"people", gotH, human}, {"services", gotA, auto}} {
+		if c.got < c.want*2/3 || c.got > c.want*4/3 {
+			t.Errorf("%s' routines make %.0f events a day, the estimate says %.0f", c.name, c.got, c.want)
+		}
+	}
+}

@@ -88,8 +88,10 @@ func (g *generator) countRoutine(a *act) {
 	}
 	if g.counting == rkService {
 		g.ringAuto[w%ringSize]++
+		g.routineAuto++
 	} else {
 		g.ringHuman[w%ringSize]++
+		g.routineHuman++
 	}
 }
 
