@@ -88,7 +88,9 @@ func OpenCheckpoints(ctx context.Context, client *chhttp.Client, db, table strin
 // Load returns the latest checkpoint of stream; found is false before the
 // stream's first save.
 func (c *Checkpoints) Load(ctx context.Context, stream string) (cp Checkpoint, found bool, err error) {
-	q := "SELECT max(seq) AS seq, argMax(state, seq) AS state FROM " + c.db + "." + c.table +
+	// The aliases differ from the column names: 18.16 would read seq in
+	// argMax as the alias of max(seq).
+	q := "SELECT max(seq) AS last_seq, argMax(state, seq) AS last_state FROM " + c.db + "." + c.table +
 		" WHERE stream = " + chhttp.QuoteString(stream) + " GROUP BY stream FORMAT JSONEachRow"
 	rc, err := c.client.Query(ctx, q)
 	if err != nil {
@@ -103,8 +105,8 @@ func (c *Checkpoints) Load(ctx context.Context, stream string) (cp Checkpoint, f
 			continue
 		}
 		var row struct {
-			Seq   json.Number `json:"seq"`
-			State string      `json:"state"`
+			Seq   json.Number `json:"last_seq"`
+			State string      `json:"last_state"`
 		}
 		if err := json.Unmarshal(line, &row); err != nil {
 			return cp, false, fmt.Errorf("read the checkpoint of %s: unexpected answer %.200q", stream, line)

@@ -30,9 +30,11 @@ type PollStats struct {
 
 // streamState is a stream with its checkpoint.
 type streamState struct {
-	stream stream
-	cp     Checkpoint
-	loaded bool
+	stream  stream
+	cp      Checkpoint // the position in memory, with the sequence of the last save
+	stored  Position   // the position last saved
+	savedAt time.Time  // when (monotonic), to space idle saves
+	loaded  bool
 }
 
 // pending is what has been read but not landed: the events, and the
@@ -58,7 +60,7 @@ func (r *sourceRunner) pollStream(ctx context.Context, st *streamState, poll int
 			start, _ := r.cfg.startTime(r.c.now())
 			cp = Checkpoint{Stream: st.stream.name(), Position: Position{Time: start}}
 		}
-		st.cp, st.loaded = cp, true
+		st.cp, st.stored, st.savedAt, st.loaded = cp, cp.Position, time.Now(), true
 	}
 	var buf pending
 	listed := 0
@@ -89,7 +91,7 @@ func (r *sourceRunner) pollStream(ctx context.Context, st *streamState, poll int
 		}
 		buf.pos, buf.dirty = p.after, true
 		if len(buf.events) >= r.c.cfg.ClickHouse.BatchSize {
-			if err := r.flush(ctx, st, &buf, &stats); err != nil {
+			if err := r.flush(ctx, st, &buf, &stats, false); err != nil {
 				return err
 			}
 		}
@@ -102,37 +104,62 @@ func (r *sourceRunner) pollStream(ctx context.Context, st *streamState, poll int
 		return nil
 	}
 	err := st.stream.poll(ctx, st.cp.Position, emit)
-	ferr := r.flush(context.WithoutCancel(ctx), st, &buf, &stats)
+	// The poll's end always stores the position when the collector is about
+	// to stop (a shutdown, or a single run), so a restart starts from it.
+	force := r.c.opt.Once || ctx.Err() != nil
+	ferr := r.flush(context.WithoutCancel(ctx), st, &buf, &stats, force)
 	if listed > maxListedRejects {
 		r.c.logf("rejected %s: %d more records in this poll not listed", st.stream.name(), listed-maxListedRejects)
 	}
 	return stats, errors.Join(err, ferr)
 }
 
+// idleCheckpointEvery spaces the saves of a stream that inserted nothing
+// and only moved its watermark (the overlap re-read found duplicates only):
+// one row per poll per stream would be a stream of tiny inserts for
+// ClickHouse. A position not saved is never a risk, only more re-reading
+// after a restart.
+const idleCheckpointEvery = time.Minute
+
 // flush inserts the pending events, then saves the checkpoint. Nothing is
 // saved when the insert fails: the next poll reads those pages again and
 // deduplication keeps what did land from doubling.
-func (r *sourceRunner) flush(ctx context.Context, st *streamState, buf *pending, stats *PollStats) error {
+func (r *sourceRunner) flush(ctx context.Context, st *streamState, buf *pending, stats *PollStats, force bool) error {
 	if !buf.dirty {
 		return nil
 	}
+	inserted := 0
 	if len(buf.events) > 0 {
 		ins, dups, err := r.c.writer.Write(ctx, buf.events)
 		if err != nil {
 			return fmt.Errorf("insert %d events (the checkpoint stays at %s): %w", len(buf.events), st.cp.Position.Time.Format(time.RFC3339), err)
 		}
+		inserted = ins
 		stats.Inserted += ins
 		stats.Duplicates += dups
 		r.c.metrics.inserted.WithLabelValues(r.cfg.Name, st.stream.name()).Add(float64(ins))
 		r.c.metrics.duplicates.WithLabelValues(r.cfg.Name, st.stream.name()).Add(float64(dups))
 	}
-	cp, err := r.c.checkpoints.Save(ctx, st.cp, buf.pos, r.c.now())
-	if err != nil {
-		return err
+	idle := inserted == 0 && sameWindow(buf.pos.Window, st.stored.Window) && time.Since(st.savedAt) < idleCheckpointEvery
+	if idle && !force {
+		st.cp.Position = buf.pos
+	} else {
+		cp, err := r.c.checkpoints.Save(ctx, st.cp, buf.pos, r.c.now())
+		if err != nil {
+			return err
+		}
+		st.cp, st.stored, st.savedAt = cp, cp.Position, time.Now()
 	}
-	st.cp = cp
 	*buf = pending{events: buf.events[:0]}
 	return nil
+}
+
+// sameWindow tells whether two positions are in the same listing state.
+func sameWindow(a, b *Window) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.Cursor == b.Cursor
 }
 
 // sourceRunner polls the streams of one source, one after another, so that
@@ -190,11 +217,16 @@ func (r *sourceRunner) report(st *streamState, poll int, s PollStats, took time.
 		result = "error"
 	}
 	r.c.metrics.polls.WithLabelValues(r.cfg.Name, name, result).Inc()
-	r.c.metrics.lag.WithLabelValues(r.cfg.Name, name).Set(lag.Seconds())
-	r.c.metrics.watermark.WithLabelValues(r.cfg.Name, name).Set(float64(wm.UnixMilli()) / 1000)
-	line := fmt.Sprintf("collect %s: poll %d %s in %s: %d records (%d pages), %d inserted, %d duplicates, %d rejected; checkpoint %s, lag %s",
-		name, poll, result, took.Round(time.Millisecond), s.Records, s.Pages, s.Inserted, s.Duplicates, s.Rejected,
-		wm.Format(time.RFC3339), lag.Round(time.Second))
+	if st.loaded {
+		r.c.metrics.lag.WithLabelValues(r.cfg.Name, name).Set(lag.Seconds())
+		r.c.metrics.watermark.WithLabelValues(r.cfg.Name, name).Set(float64(wm.UnixMilli()) / 1000)
+	}
+	where := "no checkpoint yet"
+	if st.loaded {
+		where = fmt.Sprintf("checkpoint %s, lag %s", wm.Format(time.RFC3339), lag.Round(time.Second))
+	}
+	line := fmt.Sprintf("collect %s: poll %d %s in %s: %d records (%d pages), %d inserted, %d duplicates, %d rejected; %s",
+		name, poll, result, took.Round(time.Millisecond), s.Records, s.Pages, s.Inserted, s.Duplicates, s.Rejected, where)
 	if err != nil {
 		r.c.logf("%s: %v", line, err)
 		return

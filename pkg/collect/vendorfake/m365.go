@@ -12,7 +12,7 @@ import (
 // m365BlobSpan groups a content type's records into content blobs by
 // creation time; each blob becomes available m365BlobDelay after its span.
 const (
-	m365BlobSpan  = 10 * time.Minute
+	m365BlobSpan  = 5 * time.Minute
 	m365BlobDelay = time.Minute
 	m365PageBlobs = 20 // blobs per listing page
 )
