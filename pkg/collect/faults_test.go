@@ -56,7 +56,7 @@ func TestEverySourceEveryFault(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	cfg, err := collect.ParseConfig([]byte(fl.Config(tg.url, tg.db, vendorfake.Tuning{
-		Start: "72h", PollInterval: 200 * time.Millisecond, Overlap: 30 * time.Minute, MaxWindow: 6 * time.Hour,
+		Start: end.Add(-72 * time.Hour).Format(time.RFC3339), PollInterval: 200 * time.Millisecond, Overlap: 30 * time.Minute, MaxWindow: 6 * time.Hour,
 		PageSize: 50, BatchSize: 1000, RetryInitial: 5 * time.Millisecond, Metrics: "127.0.0.1:0",
 	})))
 	if err != nil {
