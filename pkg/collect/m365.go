@@ -116,6 +116,9 @@ func (s *m365Stream) poll(ctx context.Context, from Position, emit func(page) er
 				return nil
 			}
 			win = Window{Start: pos.Time.Add(-s.cfg.Overlap), End: end}
+			if win.End.Sub(win.Start) > m365MaxWindow { // the overlap counts against the API's 24 hours
+				win.End, capped = win.Start.Add(m365MaxWindow), false
+			}
 		}
 		if oldest := vnow.Add(-m365Retention + 5*time.Minute); win.Start.Before(oldest) {
 			if pos.Time.Before(oldest) {
