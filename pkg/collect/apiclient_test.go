@@ -144,7 +144,7 @@ func TestHeaders(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		`{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit"}`:  "E0000047 API call exceeded rate limit",
-		`{"error":{"code":"AF20022","message":"No subscription found"}}`:         "AF20022: No subscription found",
+		`{"error":{"code":"AF20022","message":"No subscription found"}}`:          "AF20022: No subscription found",
 		`{"ok":false,"error":"invalid_auth"}`:                                     "invalid_auth",
 		`{"message":"Bad credentials","documentation_url":"https://docs.github"}`: "Bad credentials",
 		"<html>\n<h1>502</h1></html>":                                             "<html> <h1>502</h1></html>",
