@@ -5,9 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 var (
@@ -57,4 +60,24 @@ func (s *Server) TempDatabase(t testing.TB) string {
 		}
 	})
 	return name
+}
+
+// TempEventsTable creates the normalized events table, in the variant this
+// server supports, in a database only this test uses, and returns the
+// database's name.
+func (s *Server) TempEventsTable(t testing.TB, table string) string {
+	t.Helper()
+	db := s.TempDatabase(t)
+	version, err := s.Exec(context.Background(), "SELECT version()", nil)
+	if err != nil {
+		t.Fatalf("read the server version: %v", err)
+	}
+	ddl, err := schema.CreateTable(schema.ForVersion(strings.TrimSpace(version)), db, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Exec(context.Background(), ddl, nil); err != nil {
+		t.Fatalf("create %s.%s: %v", db, table, err)
+	}
+	return db
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/collect"
 	"github.com/tokentrail/tokentrail/pkg/collect/vendorfake"
 	"github.com/tokentrail/tokentrail/pkg/normalize"
-	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 const table = "saas_audit_events"
@@ -29,21 +28,8 @@ type target struct {
 func newTarget(t testing.TB) *target {
 	t.Helper()
 	s := chlocal.ForTest(t)
-	ctx := context.Background()
-	c := &chhttp.Client{BaseURL: s.HTTPURL()}
-	version, err := c.ServerVersion(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := s.TempDatabase(t)
-	ddl, err := schema.CreateTable(schema.ForVersion(version), db, table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Exec(ctx, ddl, nil); err != nil {
-		t.Fatal(err)
-	}
-	return &target{url: s.HTTPURL(), client: c, db: db}
+	db := s.TempEventsTable(t, table)
+	return &target{url: s.HTTPURL(), client: &chhttp.Client{BaseURL: s.HTTPURL()}, db: db}
 }
 
 // idCounts returns how many rows each event_id has.

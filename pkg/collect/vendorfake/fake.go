@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,6 +275,29 @@ func (f *Fake) preamble(w http.ResponseWriter, fault Fault, rateBody any) bool {
 		return true
 	}
 	return false
+}
+
+// begin opens a data request: it checks the credential (answering denied
+// when it is wrong), decides the fault, and applies the faults that replace
+// the answer: a 429 with the vendor's rateBody, a 5xx, and for the vendors
+// without rate-limit headers (withHeaders false) an exhausted limit, which
+// they can only express as a 429. ok is false when it has answered.
+func (f *Fake) begin(w http.ResponseWriter, r *http.Request, cursorParam string, denied, rateBody any, withHeaders bool) (q url.Values, fault Fault, ok bool) {
+	if !f.creds.authorized(r) {
+		writeError(w, http.StatusUnauthorized, denied)
+		return nil, None, false
+	}
+	q = r.URL.Query()
+	fault = f.fault(cursorParam != "" && q.Get(cursorParam) != "")
+	if f.preamble(w, fault, rateBody) {
+		return nil, fault, false
+	}
+	if fault == Exhausted && !withHeaders {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusTooManyRequests, rateBody)
+		return nil, fault, false
+	}
+	return q, fault, true
 }
 
 // writePage sends a 200 page. Truncated sends only the first half, with a

@@ -29,18 +29,9 @@ func googleError(status int, reason, msg string) map[string]any {
 }
 
 func (f *Fake) googleActivities(w http.ResponseWriter, r *http.Request) {
-	if !f.creds.authorized(r) {
-		writeError(w, http.StatusUnauthorized, googleError(401, "authError", "Request had invalid authentication credentials."))
-		return
-	}
-	q := r.URL.Query()
-	fault := f.fault(q.Get("pageToken") != "")
-	if f.preamble(w, fault, googleError(429, "rateLimitExceeded", "Quota exceeded for quota metric 'Queries' of service 'admin.googleapis.com'.")) {
-		return
-	}
-	if fault == Exhausted { // Google announces no reset time: a 429 is all it sends
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, googleError(429, "rateLimitExceeded", "Quota exceeded."))
+	q, fault, ok := f.begin(w, r, "pageToken", googleError(401, "authError", "Request had invalid authentication credentials."),
+		googleError(429, "rateLimitExceeded", "Quota exceeded for quota metric 'Queries' of service 'admin.googleapis.com'."), false)
+	if !ok {
 		return
 	}
 	bad := func(msg string) { writeError(w, http.StatusBadRequest, googleError(400, "invalid", msg)) }
@@ -110,18 +101,8 @@ func NewSlack(recs []Record, opt Options, token string) *Fake {
 func slackError(code string) map[string]any { return map[string]any{"ok": false, "error": code} }
 
 func (f *Fake) slackLogs(w http.ResponseWriter, r *http.Request) {
-	if !f.creds.authorized(r) {
-		writeError(w, http.StatusUnauthorized, slackError("invalid_auth"))
-		return
-	}
-	q := r.URL.Query()
-	fault := f.fault(q.Get("cursor") != "")
-	if f.preamble(w, fault, slackError("ratelimited")) {
-		return
-	}
-	if fault == Exhausted {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, slackError("ratelimited"))
+	q, fault, ok := f.begin(w, r, "cursor", slackError("invalid_auth"), slackError("ratelimited"), false)
+	if !ok {
 		return
 	}
 	unix := func(name string, def time.Time) (time.Time, bool) {

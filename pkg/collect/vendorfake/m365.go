@@ -71,9 +71,11 @@ func (f *Fake) blobCreated(b *m365Blob) time.Time {
 	return b.created
 }
 
+var m365Denied = m365Error("AF10001", "The permission set () sent in the request does not include the expected permission.")
+
 func (f *Fake) m365Auth(w http.ResponseWriter, r *http.Request) bool {
 	if !f.creds.authorized(r) {
-		writeError(w, http.StatusUnauthorized, m365Error("AF10001", "The permission set () sent in the request does not include the expected permission."))
+		writeError(w, http.StatusUnauthorized, m365Denied)
 		return false
 	}
 	return true
@@ -136,17 +138,8 @@ func parseM365Time(v string) (time.Time, error) {
 }
 
 func (f *Fake) m365Content(w http.ResponseWriter, r *http.Request) {
-	if !f.m365Auth(w, r) {
-		return
-	}
-	q := r.URL.Query()
-	fault := f.fault(q.Get("nextPage") != "")
-	if f.preamble(w, fault, m365Error("AF429", "Too many requests. Method=ListContent, PublisherId="+q.Get("PublisherIdentifier"))) {
-		return
-	}
-	if fault == Exhausted {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, m365Error("AF429", "Too many requests."))
+	q, fault, ok := f.begin(w, r, "nextPage", m365Denied, m365Error("AF429", "Too many requests. Method=ListContent"), false)
+	if !ok {
 		return
 	}
 	ct := q.Get("contentType")
@@ -196,16 +189,8 @@ func (f *Fake) m365Content(w http.ResponseWriter, r *http.Request) {
 }
 
 func (f *Fake) m365Blob(w http.ResponseWriter, r *http.Request) {
-	if !f.m365Auth(w, r) {
-		return
-	}
-	fault := f.fault(false)
-	if f.preamble(w, fault, m365Error("AF429", "Too many requests. Method=GetBlob")) {
-		return
-	}
-	if fault == Exhausted {
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, m365Error("AF429", "Too many requests."))
+	_, fault, ok := f.begin(w, r, "", m365Denied, m365Error("AF429", "Too many requests. Method=GetBlob"), false)
+	if !ok {
 		return
 	}
 	for _, b := range f.extra["blobs"].([]*m365Blob) {

@@ -35,13 +35,9 @@ func oktaError(code, summary string) map[string]any {
 // polling listing: the Link header always has a next page, empty once
 // caught up.
 func (f *Fake) oktaLogs(w http.ResponseWriter, r *http.Request) {
-	if !f.creds.authorized(r) {
-		writeError(w, http.StatusUnauthorized, oktaError("E0000011", "Invalid token provided"))
-		return
-	}
-	q := r.URL.Query()
-	fault := f.fault(q.Get("after") != "")
-	if f.preamble(w, fault, oktaError("E0000047", "API call exceeded rate limit due to too many requests.")) {
+	q, fault, ok := f.begin(w, r, "after", oktaError("E0000011", "Invalid token provided"),
+		oktaError("E0000047", "API call exceeded rate limit due to too many requests."), true)
+	if !ok {
 		return
 	}
 	since := time.Now().Add(-7 * 24 * time.Hour)
@@ -117,13 +113,9 @@ func githubError(msg string) map[string]any {
 }
 
 func (f *Fake) githubLog(w http.ResponseWriter, r *http.Request) {
-	if !f.creds.authorized(r) {
-		writeError(w, http.StatusUnauthorized, githubError("Bad credentials"))
-		return
-	}
-	q := r.URL.Query()
-	fault := f.fault(q.Get("after") != "")
-	if f.preamble(w, fault, githubError("You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")) {
+	q, fault, ok := f.begin(w, r, "after", githubError("Bad credentials"),
+		githubError("You have exceeded a secondary rate limit. Please wait a few minutes before you try again."), true)
+	if !ok {
 		return
 	}
 	var since time.Time
