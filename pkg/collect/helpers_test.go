@@ -13,7 +13,6 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
 	"github.com/tokentrail/tokentrail/pkg/collect"
 	"github.com/tokentrail/tokentrail/pkg/collect/vendorfake"
-	"github.com/tokentrail/tokentrail/pkg/normalize"
 )
 
 const table = "saas_audit_events"
@@ -57,31 +56,14 @@ func (tg *target) idCounts(t testing.TB) map[string]int {
 	return out
 }
 
-// expectedIDs normalizes every record the fakes serve, through the same
-// public API the collector uses.
+// expectedIDs is every event the fakes' records normalize to.
 func expectedIDs(t testing.TB, fakes ...*vendorfake.Fake) map[string]string {
 	t.Helper()
-	out := map[string]string{}
-	for _, f := range fakes {
-		norm, err := normalize.New(f.Source(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range f.Records() {
-			events, err := norm.Normalize(r.Raw)
-			if err != nil {
-				continue // a deliberately bad record
-			}
-			desc := fmt.Sprintf("%s %s record of %s", f.Source(), r.Group, r.Time.Format(time.RFC3339Nano))
-			if r.Late {
-				desc += " (published late)"
-			}
-			for _, e := range events {
-				out[e.EventID] = desc
-			}
-		}
+	ids, err := vendorfake.EventIDs(fakes...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return ids
 }
 
 // checkExactlyOnce compares the table with the expected ids.
@@ -134,23 +116,11 @@ func checkpoints(t testing.TB, tg *target, streams []string) map[string]collect.
 	return out
 }
 
-// streamNames lists the streams the fleet's config defines.
-func streamNames(fl *vendorfake.Fleet) map[string]*vendorfake.Fake {
-	out := map[string]*vendorfake.Fake{"okta-main": fl.Okta, "github": fl.GitHub, "slack": fl.Slack}
-	for _, app := range vendorfake.Groups(fl.Google.Records()) {
-		out["gws/"+app] = fl.Google
-	}
-	for _, ct := range []string{"Audit.AzureActiveDirectory", "Audit.Exchange", "Audit.SharePoint", "Audit.General"} {
-		out["m365/"+ct] = fl.M365
-	}
-	return out
-}
-
 // checkAtEnd asserts that each stream's listing finished and its watermark
 // reached the newest record (or Microsoft 365 blob) its fake serves.
 func checkAtEnd(t testing.TB, tg *target, fl *vendorfake.Fleet) {
 	t.Helper()
-	streams := streamNames(fl)
+	streams := fl.Streams()
 	names := make([]string, 0, len(streams))
 	for n := range streams {
 		names = append(names, n)

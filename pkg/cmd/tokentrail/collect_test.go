@@ -17,7 +17,6 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
 	"github.com/tokentrail/tokentrail/pkg/collect"
 	"github.com/tokentrail/tokentrail/pkg/collect/vendorfake"
-	"github.com/tokentrail/tokentrail/pkg/normalize"
 )
 
 // killer SIGKILLs the current collector process, either when a fake has
@@ -138,21 +137,9 @@ func TestCollectSurvivesKill9(t *testing.T) {
 // checks each stream's checkpoint is at the end of its listing.
 func checkAllOnce(t *testing.T, cl *chhttp.Client, db string, fl *vendorfake.Fleet) {
 	t.Helper()
-	want := map[string]bool{}
-	for _, f := range fl.Fakes() {
-		norm, err := normalize.New(f.Source(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range f.Records() {
-			events, err := norm.Normalize(r.Raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, e := range events {
-				want[e.EventID] = true
-			}
-		}
+	want, err := vendorfake.EventIDs(fl.Fakes()...)
+	if err != nil {
+		t.Fatal(err)
 	}
 	q := fmt.Sprintf("SELECT count() AS rows, uniqExact(event_id) AS ids FROM %s.saas_audit_events FORMAT TSV", db)
 	rc, err := cl.Query(context.Background(), q)
@@ -172,13 +159,7 @@ func checkAllOnce(t *testing.T, cl *chhttp.Client, db string, fl *vendorfake.Fle
 	if err != nil {
 		t.Fatal(err)
 	}
-	streams := map[string]*vendorfake.Fake{"okta-main": fl.Okta, "github": fl.GitHub, "slack": fl.Slack}
-	for _, app := range vendorfake.Groups(fl.Google.Records()) {
-		streams["gws/"+app] = fl.Google
-	}
-	for _, ct := range vendorfake.Groups(fl.M365.Records()) {
-		streams["m365/"+ct] = fl.M365
-	}
+	streams := fl.Streams()
 	for name, f := range streams {
 		cp, found, err := store.Load(context.Background(), name)
 		switch {

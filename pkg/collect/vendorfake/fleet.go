@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
+	"github.com/tokentrail/tokentrail/pkg/normalize"
 )
 
 // Identities the fleet's fakes accept.
@@ -138,4 +139,44 @@ func (fl *Fleet) Config(chURL, db string, t Tuning, only ...string) string {
 		b.WriteString("    slack: {token: {env: TT_SLACK_TOKEN}}\n")
 	}
 	return b.String()
+}
+
+// Streams maps each checkpoint stream of the fleet's config to its fake.
+func (fl *Fleet) Streams() map[string]*Fake {
+	out := map[string]*Fake{"okta-main": fl.Okta, "github": fl.GitHub, "slack": fl.Slack}
+	for _, app := range Groups(fl.Google.Records()) {
+		out["gws/"+app] = fl.Google
+	}
+	for _, ct := range Groups(fl.M365.Records()) {
+		out["m365/"+ct] = fl.M365
+	}
+	return out
+}
+
+// EventIDs normalizes every record the fakes serve through the normalizers'
+// public API, as the collector does, and describes the record behind each
+// event id. Records the normalizer refuses (deliberately bad ones) are left
+// out: they must be rejected, not loaded.
+func EventIDs(fakes ...*Fake) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range fakes {
+		norm, err := normalize.New(f.Source(), nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range f.Records() {
+			events, err := norm.Normalize(r.Raw)
+			if err != nil {
+				continue
+			}
+			desc := fmt.Sprintf("%s %s record of %s", f.Source(), r.Group, r.Time.Format(time.RFC3339Nano))
+			if r.Late {
+				desc += " (published late)"
+			}
+			for _, e := range events {
+				out[e.EventID] = desc
+			}
+		}
+	}
+	return out, nil
 }
