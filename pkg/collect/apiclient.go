@@ -185,10 +185,14 @@ func (c *apiClient) noteHeaders(h http.Header) {
 		c.vendorDate, c.localMono = d.UTC(), time.Now()
 	}
 	if remaining, ok := rateLimitRemaining(h); ok && remaining <= 0 {
-		if reset, ok := rateLimitReset(h, c.vendorDate); ok {
+		vendorNow := c.vendorDate
+		if vendorNow.IsZero() { // no Date header yet: take the local clock as the vendor's
+			vendorNow = time.Now()
+		}
+		if reset, ok := rateLimitReset(h, vendorNow); ok {
 			// The reset is on the vendor's clock; convert it to a local
 			// moment through the offset just measured.
-			local := time.Now().Add(reset.Sub(c.vendorDate))
+			local := time.Now().Add(reset.Sub(vendorNow))
 			if local.After(c.notBefore) {
 				c.notBefore = local
 			}
