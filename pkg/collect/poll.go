@@ -26,6 +26,7 @@ type PollStats struct {
 	Inserted   int
 	Duplicates int
 	Rejected   int
+	Noted      int // records kept although a field the detector does not need could not be read
 }
 
 // streamState is a stream with its checkpoint.
@@ -71,7 +72,16 @@ func (r *sourceRunner) pollStream(ctx context.Context, st *streamState, poll int
 		stats.Records += len(p.records)
 		r.c.metrics.records.WithLabelValues(r.cfg.Name, st.stream.name()).Add(float64(len(p.records)))
 		for i, raw := range p.records {
-			events, err := ingest.Normalize(r.norm, raw)
+			events, notes, err := ingest.NormalizeRecord(r.norm, raw)
+			if len(notes) > 0 {
+				stats.Noted++
+				for _, n := range notes {
+					if listed < maxListedRejects {
+						r.c.logf("noted %s: %s, record %d kept with a field ignored: %v", st.stream.name(), p.where, i, n)
+					}
+					listed++
+				}
+			}
 			if err != nil {
 				stats.Rejected++
 				r.c.metrics.rejects.WithLabelValues(r.cfg.Name, st.stream.name()).Inc()
@@ -109,7 +119,7 @@ func (r *sourceRunner) pollStream(ctx context.Context, st *streamState, poll int
 	force := r.c.opt.Once || ctx.Err() != nil
 	ferr := r.flush(context.WithoutCancel(ctx), st, &buf, &stats, force)
 	if listed > maxListedRejects {
-		r.c.logf("rejected %s: %d more records in this poll not listed", st.stream.name(), listed-maxListedRejects)
+		r.c.logf("rejected or noted %s: %d more in this poll not listed", st.stream.name(), listed-maxListedRejects)
 	}
 	return stats, errors.Join(err, ferr)
 }
@@ -225,8 +235,8 @@ func (r *sourceRunner) report(st *streamState, poll int, s PollStats, took time.
 	if st.loaded {
 		where = fmt.Sprintf("checkpoint %s, lag %s", wm.Format(time.RFC3339), lag.Round(time.Second))
 	}
-	line := fmt.Sprintf("collect %s: poll %d %s in %s: %d records (%d pages), %d inserted, %d duplicates, %d rejected; %s",
-		name, poll, result, took.Round(time.Millisecond), s.Records, s.Pages, s.Inserted, s.Duplicates, s.Rejected, where)
+	line := fmt.Sprintf("collect %s: poll %d %s in %s: %d records (%d pages), %d inserted, %d duplicates, %d rejected, %d kept with a field ignored; %s",
+		name, poll, result, took.Round(time.Millisecond), s.Records, s.Pages, s.Inserted, s.Duplicates, s.Rejected, s.Noted, where)
 	if err != nil {
 		r.c.logf("%s: %v", line, err)
 		return
