@@ -24,7 +24,7 @@ func Generate(seed int64, events int, end time.Time, days int, lateShare float64
 	out := Dataset{}
 	rng := rand.New(rand.NewPCG(uint64(seed), 7))
 	lateFrom, lateTo := end.Add(-5*time.Minute), end.Add(-2*time.Minute)
-	_, err := sampleorg.Generate(sampleorg.Config{Seed: seed, Events: events, End: end, Days: days, Mode: sampleorg.Vendor},
+	_, err := sampleorg.Generate(sampleorg.Config{Seed: seed, Events: events, End: end, Days: days, HistoryDays: sampleorg.NoHistory, Mode: sampleorg.Vendor},
 		func(r sampleorg.Record) error {
 			rec, err := describe(r.Source, r.Vendor)
 			if err != nil {
