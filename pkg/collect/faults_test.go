@@ -37,7 +37,7 @@ func (c *jumpingClock) Now() time.Time {
 func TestEverySourceEveryFault(t *testing.T) {
 	tg := newTarget(t)
 	end := time.Now().Add(-10 * time.Minute).Truncate(time.Second)
-	data, err := vendorfake.Generate(5, 20000, end, 2, 0.3)
+	data, err := vendorfake.Generate(5, 30000, end, 2, 0.3)
 	if err != nil {
 		t.Fatal(err)
 	}
