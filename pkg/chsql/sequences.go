@@ -14,7 +14,7 @@ import (
 // store scans them into engine.Row in exactly this order.
 var RowColumns = []string{
 	"event_time", "event_id", "tenant", "source", "action", "toString(category)", "toString(auth_method)",
-	"actor_id", "actor_name", "app_id", "app_name", "token_id", "src_ip", "target_name", "sensitivity",
+	"actor_id", "actor_name", "app_id", "app_name", "token_id", "src_ip", "user_agent", "target_name", "sensitivity",
 }
 
 // SequenceSpec is everything the sequence statement depends on.

@@ -207,7 +207,7 @@ func checkSequencesFrame(t *testing.T, f *data.Frame) {
 		accessAction               string
 		access, first, last        time.Duration
 		sensitive, reads, configCh int64
-	}{ // sorted by first sensitive event, as the frame is
+	}{ // by first sensitive event; the frame orders by score
 		{"alice|" + mailApp, "Consent to application.", 0, 4 * m, 9 * m, 3, 3, 0},
 		{"bob|" + patApp, "personal_access_token.access_granted", 60 * m, 63 * m, 80 * m, 2, 1, 1},
 		{"alice|" + mailApp, "UserLoggedIn", 180 * m, 185 * m, 185 * m, 1, 1, 0},
@@ -215,7 +215,20 @@ func checkSequencesFrame(t *testing.T, f *data.Frame) {
 	if f.Rows() != len(want) {
 		t.Fatalf("sequences: %d rows, want %d", f.Rows(), len(want))
 	}
-	for i, w := range want {
+	score := f.Fields[fieldIndex(t, f, "score")]
+	rowOf := map[time.Time]int{}
+	for i := 0; i < f.Rows(); i++ {
+		rowOf[f.Fields[fieldIndex(t, f, "first_sensitive_time")].At(i).(time.Time).UTC()] = i
+		if i > 0 && score.At(i).(int64) > score.At(i-1).(int64) {
+			t.Errorf("row %d scores %d, above row %d's %d: the frame must be ordered by score", i, score.At(i), i-1, score.At(i-1))
+		}
+	}
+	for _, w := range want {
+		i, found := rowOf[seqT0.Add(w.first).UTC()]
+		if !found {
+			t.Errorf("no episode whose first sensitive event is at %s", seqT0.Add(w.first))
+			continue
+		}
 		if key := stringAt(t, f, "actor_id", i) + "|" + stringAt(t, f, "app_id", i); key != w.key {
 			t.Errorf("row %d: key %s, want %s", i, key, w.key)
 		}

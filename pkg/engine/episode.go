@@ -42,29 +42,66 @@ type Episode struct {
 	// Approved is set when the app is in Params.ApprovedApps and the
 	// episode was kept because of Params.IncludeApproved.
 	Approved bool
-	// Score (0..100), Severity and Reasons are explained in score.go.
-	Score    int
-	Severity string
-	Reasons  []string
+
+	// Evidence for risk scoring (pkg/risk), collected over the anchor and
+	// the sensitive events. Every list is bounded, so an episode's size
+	// does not grow with its length.
+	//
+	// Hours has bit h set when an event happened in UTC hour h.
+	Hours uint32
+	// Networks lists the distinct event.NetworkPrefix values, in event
+	// order, at most MaxEvidence of them.
+	Networks []string
+	// UserAgents lists the distinct user agents, at most MaxEvidence.
+	UserAgents []string
+	// DistinctTargets counts distinct sensitive target names, up to
+	// MaxCountedTargets.
+	DistinctTargets int
+	// HighSensitivityCount counts sensitive events of sensitivity 3.
+	HighSensitivityCount int
+	// ConfigActions lists the distinct configuration-change actions, sorted.
+	ConfigActions []string
+	// AccessTokenID is the token id of the anchor.
+	AccessTokenID string
+
+	// Score (0..100), Severity, Reasons and the two factors are filled by
+	// pkg/risk; the engine leaves them zero.
+	Score             int
+	Severity          string
+	Reasons           []string
+	Impact, Deviation float64
+	// Fired names the risk signals that contributed; Unknown describes
+	// those whose telemetry was missing.
+	Fired   []string
+	Unknown []string
 }
 
-// maxTargets is how many distinct target names an episode reports. The
-// sample is for triage at a glance; the full list is one query away.
-const maxTargets = 5
+// Bounds of an episode's evidence.
+const (
+	// maxTargets is how many distinct target names an episode reports. The
+	// sample is for triage at a glance; the full list is one query away.
+	maxTargets = 5
+	// MaxEvidence bounds the networks and user agents an episode keeps.
+	MaxEvidence = 8
+	// MaxCountedTargets is where counting distinct targets stops: beyond a
+	// thousand, "bulk" needs no finer number.
+	MaxCountedTargets = 1000
+)
 
 // episodeBuilder accumulates one open episode. Its memory does not grow with
 // the episode's length: actions are bounded by the vendors' action
-// vocabulary and distinct targets are only counted up to bulkTargets.
+// vocabulary and distinct targets are only counted up to MaxCountedTargets.
 type episodeBuilder struct {
 	ep      Episode
 	actions map[string]struct{}
+	configs map[string]struct{}
 	targets map[string]struct{}
 }
 
 // newEpisode opens an episode at its first sensitive event b, explained by
 // the access anchor a.
 func newEpisode(correlateBy, key []string, b, a *Row) *episodeBuilder {
-	return &episodeBuilder{
+	eb := &episodeBuilder{
 		ep: Episode{
 			ID:             episodeID(correlateBy, key, b.EventID),
 			Key:            slices.Clone(key),
@@ -79,10 +116,26 @@ func newEpisode(correlateBy, key []string, b, a *Row) *episodeBuilder {
 			AccessAction:   a.Action,
 			AccessIP:       a.SrcIP,
 			AccessCategory: string(a.Category),
+			AccessTokenID:  a.TokenID,
 			FirstSensitive: b.EventTime,
 		},
 		actions: map[string]struct{}{},
+		configs: map[string]struct{}{},
 		targets: map[string]struct{}{},
+	}
+	eb.observe(a)
+	return eb
+}
+
+// observe records where and when an event of the episode happened.
+func (eb *episodeBuilder) observe(r *Row) {
+	ep := &eb.ep
+	ep.Hours |= 1 << uint(r.EventTime.UTC().Hour())
+	if n := event.NetworkPrefix(r.SrcIP); n != "" && len(ep.Networks) < MaxEvidence && !slices.Contains(ep.Networks, n) {
+		ep.Networks = append(ep.Networks, n)
+	}
+	if ua := r.UserAgent; ua != "" && len(ep.UserAgents) < MaxEvidence && !slices.Contains(ep.UserAgents, ua) {
+		ep.UserAgents = append(ep.UserAgents, ua)
 	}
 }
 
@@ -96,29 +149,39 @@ func (eb *episodeBuilder) add(b *Row) {
 		ep.DataAccessCount++
 	case event.CategoryConfigChange:
 		ep.ConfigChangeCount++
+		if b.Action != "" {
+			eb.configs[b.Action] = struct{}{}
+		}
+	}
+	if b.Sensitivity >= event.SensitivityHigh {
+		ep.HighSensitivityCount++
 	}
 	ep.MaxSensitivity = max(ep.MaxSensitivity, b.Sensitivity)
 	if b.Action != "" {
 		eb.actions[b.Action] = struct{}{}
 	}
-	if b.TargetName == "" || len(eb.targets) >= bulkTargets {
+	eb.observe(b)
+	if b.TargetName == "" || len(eb.targets) >= MaxCountedTargets {
 		return
 	}
 	if _, ok := eb.targets[b.TargetName]; ok {
 		return
 	}
 	eb.targets[b.TargetName] = struct{}{}
+	ep.DistinctTargets = len(eb.targets)
 	if len(ep.Targets) < maxTargets {
 		ep.Targets = append(ep.Targets, b.TargetName)
 	}
 }
 
-// finish returns the completed, scored episode.
+// finish returns the completed episode, not yet scored.
 func (eb *episodeBuilder) finish(approved bool) Episode {
 	ep := eb.ep
 	ep.Actions = slices.Sorted(maps.Keys(eb.actions))
+	if len(eb.configs) > 0 {
+		ep.ConfigActions = slices.Sorted(maps.Keys(eb.configs))
+	}
 	ep.Approved = approved
-	ep.Score, ep.Severity, ep.Reasons = score(&ep, len(eb.targets))
 	return ep
 }
 

@@ -48,6 +48,7 @@ type Row struct {
 	AppName     string
 	TokenID     string
 	SrcIP       string
+	UserAgent   string
 	TargetName  string
 	Sensitivity uint8
 }

@@ -209,7 +209,8 @@ func TestSequencesContract(t *testing.T) {
 	late := episode("b", "bob", "app1", 10*time.Minute, 0)
 	tieB := episode("y", "carol", "app1", 0, 0)
 	tieA := episode("x", "dave", "app1", 0, 0)
-	f := Sequences([]engine.Episode{late, tieB, tieA}, []string{"source", "token_id", "actor_id"}, sql)
+	worst := episode("w", "erin", "app1", 20*time.Minute, 2) // latest, but the highest score
+	f := Sequences([]engine.Episode{late, tieB, worst, tieA}, []string{"source", "token_id", "actor_id"}, sql)
 
 	var names []string
 	for _, fld := range f.Fields {
@@ -217,12 +218,12 @@ func TestSequencesContract(t *testing.T) {
 	}
 	wantNames := []string{"episode_id", "source", "token_id", "actor_id", "actor_name", "app_name", "access_time", "access_action", "access_ip",
 		"first_sensitive_time", "last_sensitive_time", "sensitive_count", "data_access_count", "config_change_count", "actions", "targets",
-		"severity", "score", "reasons", "approved", "attack_analytic", "attack_strategy", "attack_technique", "attack_url"}
+		"severity", "score", "reasons", "impact", "deviation", "unknown_signals", "approved", "attack_analytic", "attack_strategy", "attack_technique", "attack_url"}
 	if !reflect.DeepEqual(names, wantNames) {
 		t.Errorf("fields:\n got %q\nwant %q", names, wantNames)
 	}
-	if ids := []any{f.Fields[0].At(0), f.Fields[0].At(1), f.Fields[0].At(2)}; !reflect.DeepEqual(ids, []any{"x", "y", "b"}) {
-		t.Errorf("rows ordered %v, want by first sensitive time then episode ID: x y b", ids)
+	if ids := []any{f.Fields[0].At(0), f.Fields[0].At(1), f.Fields[0].At(2), f.Fields[0].At(3)}; !reflect.DeepEqual(ids, []any{"w", "x", "y", "b"}) {
+		t.Errorf("rows ordered %v, want by score, then first sensitive time, then episode ID: w x y b", ids)
 	}
 	for _, name := range []string{"access_time", "first_sensitive_time", "last_sensitive_time"} {
 		if fld, _ := f.FieldByName(name); fld.Type() != data.FieldTypeTime {

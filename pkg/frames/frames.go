@@ -52,9 +52,14 @@ func GroupValue(ep *engine.Episode, field string) string {
 		return ep.Source
 	case engine.FieldTokenID:
 		return ep.TokenID
+	case FieldSeverity:
+		return ep.Severity
 	}
 	return ""
 }
+
+// FieldSeverity is the groupBy name of an episode's severity band.
+const FieldSeverity = "severity"
 
 // labelSet is one distinct combination of groupBy values with its episodes.
 type labelSet struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/experimental"
 	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/event"
+	"github.com/tokentrail/tokentrail/pkg/risk"
 )
 
 // update rewrites the golden files: go test ./pkg/frames -update
@@ -31,8 +32,9 @@ func episode(id, actor, app string, first time.Duration, configChanges int) engi
 		FirstSensitive: t0.Add(first), LastSensitive: t0.Add(first + 3*time.Minute),
 		SensitiveCount: 2 + configChanges, DataAccessCount: 2, ConfigChangeCount: configChanges,
 		MaxSensitivity: 3, Actions: []string{"files.download", "files.share"}, Targets: []string{"q3.xlsx", "hr.pdf"},
-		Score: 55, Severity: engine.SeverityMedium,
-		Reasons: []string{"+20 token access followed by sensitive activity", "+20 high sensitivity (max 3)", "+15 access anchor is a fresh grant/consent (app.oauth2.consent.grant)"},
+		Score: 40 + 30*configChanges, Severity: risk.SeverityMedium, Impact: 25, Deviation: 0.6 + 0.5*float64(configChanges),
+		Reasons: []string{"+10 base: token access (app.oauth2.consent.grant) followed by 2 sensitive events", "+15 2 events of high sensitivity", "+8 fresh grant anchors the episode (app.oauth2.consent.grant)", "+7 new app in the tenant: first seen 1 day ago"},
+		Unknown: []string{"no_signin: no interactive sign-ins recorded for this actor in the last 30 days (the source may not log them)"},
 	}
 }
 
@@ -59,6 +61,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"sequences_empty", data.Frames{Sequences(nil, correlateBy, sql)}},
 		{"numeric_aggregated", data.Frames{CountsNumeric(withDuplicates, []string{engine.FieldActorID}, sql)}},
 		{"numeric_empty", data.Frames{CountsNumeric(nil, []string{engine.FieldActorID}, sql)}},
+		{"numeric_by_severity", data.Frames{CountsNumeric(bySeverity(withDuplicates), []string{FieldSeverity, engine.FieldAppID}, sql)}},
 		{"timeseries_two_series", CountsTimeSeries(two, []string{engine.FieldActorID}, from, to, 15*time.Minute, sql)},
 		{"timeseries_empty", CountsTimeSeries(nil, []string{engine.FieldActorID}, from, to, 15*time.Minute, sql)},
 		{"timeline", data.Frames{Timeline(timelineEvents(), sql)}},
@@ -68,6 +71,15 @@ func TestGoldenFrames(t *testing.T) {
 			experimental.CheckGoldenJSONResponse(t, "testdata", tc.name, &backend.DataResponse{Frames: tc.frames}, *update)
 		})
 	}
+}
+
+// bySeverity gives the episodes alternating severities.
+func bySeverity(eps []engine.Episode) []engine.Episode {
+	out := append([]engine.Episode{}, eps...)
+	for i := range out {
+		out[i].Severity = []string{risk.SeverityHigh, risk.SeverityLow}[i%2]
+	}
+	return out
 }
 
 // timelineEvents are two events with every column distinct, newest first as

@@ -1,18 +1,19 @@
 package frames
 
 import (
-	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/risk"
 )
 
-// Sequences returns the "sequences" table: one row per episode, sorted by
-// first sensitive time then episode ID so that repeated queries render the
-// same table. The columns are fixed apart from the correlateBy fields, which
+// Sequences returns the "sequences" table: one row per episode, highest
+// score first (then first sensitive time, then episode ID) so that triage
+// starts at the top and repeated queries render the same table. The columns are fixed apart from the correlateBy fields, which
 // follow source in the order given; zero episodes give the same columns with
 // no rows, so panels and transformations keep their field references.
 func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *data.Frame {
@@ -20,9 +21,7 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 	for i := range eps {
 		sorted[i] = &eps[i]
 	}
-	slices.SortStableFunc(sorted, func(a, b *engine.Episode) int {
-		return cmp.Or(a.FirstSensitive.Compare(b.FirstSensitive), strings.Compare(a.ID, b.ID))
-	})
+	slices.SortStableFunc(sorted, risk.Compare)
 
 	n := len(sorted)
 	col := func(name, display string, values any) *data.Field {
@@ -50,6 +49,13 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 		out := make([]int64, n)
 		for i, ep := range sorted {
 			out[i] = int64(get(ep))
+		}
+		return out
+	}
+	floats := func(get func(*engine.Episode) float64) []float64 {
+		out := make([]float64, n)
+		for i, ep := range sorted {
+			out[i] = math.Round(get(ep)*100) / 100
 		}
 		return out
 	}
@@ -96,6 +102,9 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 		col("severity", "Severity", strs(func(ep *engine.Episode) string { return ep.Severity })),
 		col("score", "Score", ints(func(ep *engine.Episode) int { return ep.Score })),
 		col("reasons", "Reasons", strs(func(ep *engine.Episode) string { return strings.Join(ep.Reasons, "; ") })),
+		col("impact", "Impact", floats(func(ep *engine.Episode) float64 { return ep.Impact })),
+		col("deviation", "Deviation", floats(func(ep *engine.Episode) float64 { return ep.Deviation })),
+		col("unknown_signals", "Unknown telemetry", strs(func(ep *engine.Episode) string { return strings.Join(ep.Unknown, "; ") })),
 		col("approved", "Approved app", approved),
 		col("attack_analytic", "ATT&CK analytic", constant(AnalyticID)),
 		strategy,

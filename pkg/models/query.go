@@ -10,6 +10,7 @@ import (
 
 	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/event"
+	"github.com/tokentrail/tokentrail/pkg/risk"
 )
 
 // Query types the backend answers.
@@ -34,11 +35,25 @@ const (
 	DefaultMaxSpan  = time.Hour
 	DefaultLimit    = 1000
 	MaxTimelineRows = 10000
+
+	// MaxBaselineDays bounds how far back behaviour baselines read.
+	MaxBaselineDays = 180
+	// DefaultSigninWindow is how long before a token access an interactive
+	// sign-in still counts (AN0528's window).
+	DefaultSigninWindow = 12 * time.Hour
+	MaxSigninWindow     = 7 * 24 * time.Hour
 )
 
 // KeyFields may be used in correlateBy and groupBy: the dimensions an
 // incident is attributed to, as the engine defines them.
 var KeyFields = engine.CorrelateFields
+
+// FieldSeverity groups counts by the episodes' severity band.
+const FieldSeverity = "severity"
+
+// GroupFields may be used in a counts query's groupBy: the key fields and
+// the severity.
+var GroupFields = append(append([]string{}, KeyFields...), FieldSeverity)
 
 // FilterFields are the normalized columns a filter may test.
 var FilterFields = []string{
@@ -70,11 +85,18 @@ type Query struct {
 	GroupBy         []string `json:"groupBy"`
 	Format          string   `json:"format"`
 	Limit           int      `json:"limit"`
+	// BaselineDays overrides the datasource's baselineDays (0 turns the
+	// behaviour baselines off); nil keeps the datasource's.
+	BaselineDays    *int   `json:"baselineDays"`
+	SigninWindowRaw string `json:"signinWindow"`
+	// MinSeverity keeps only episodes at or above a severity band.
+	MinSeverity string `json:"minSeverity"`
 
 	// Resolved values, filled by ParseQuery.
-	MaxSpan time.Duration `json:"-"`
-	From    time.Time     `json:"-"`
-	To      time.Time     `json:"-"`
+	MaxSpan      time.Duration `json:"-"`
+	SigninWindow time.Duration `json:"-"`
+	From         time.Time     `json:"-"`
+	To           time.Time     `json:"-"`
 }
 
 // ErrInvalidQuery marks a problem with the query itself (the panel author's to fix).
@@ -118,7 +140,7 @@ func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Que
 		if len(q.GroupBy) == 0 {
 			q.GroupBy = []string{"actor_id", "app_id"}
 		}
-		if err := checkKeyFields("groupBy", q.GroupBy); err != nil {
+		if err := checkFields("groupBy", q.GroupBy, GroupFields); err != nil {
 			return nil, err
 		}
 		if q.Format == "" {
@@ -157,7 +179,7 @@ func (q *Query) resolveSequenceFields() error {
 	if len(q.CorrelateBy) == 0 {
 		return badQuery("correlateBy is empty: choose at least one of %s", strings.Join(KeyFields, ", "))
 	}
-	if err := checkKeyFields("correlateBy", q.CorrelateBy); err != nil {
+	if err := checkFields("correlateBy", q.CorrelateBy, KeyFields); err != nil {
 		return err
 	}
 	if q.MinSensitivity == nil {
@@ -167,7 +189,36 @@ func (q *Query) resolveSequenceFields() error {
 	if *q.MinSensitivity < 0 || *q.MinSensitivity > 3 {
 		return badQuery("minSensitivity %d is out of range: use 0 (none), 1 (low), 2 (medium) or 3 (high)", *q.MinSensitivity)
 	}
+	return q.resolveRiskFields()
+}
+
+// resolveRiskFields validates the fields that steer the risk score.
+func (q *Query) resolveRiskFields() error {
+	if q.BaselineDays != nil && (*q.BaselineDays < 0 || *q.BaselineDays > MaxBaselineDays) {
+		return badQuery("baselineDays %d is out of range: use 0 (no baselines) to %d", *q.BaselineDays, MaxBaselineDays)
+	}
+	q.SigninWindow = DefaultSigninWindow
+	if q.SigninWindowRaw != "" {
+		d, err := ParseSpan(q.SigninWindowRaw)
+		if err != nil || d <= 0 || d > MaxSigninWindow {
+			return badQuery("signinWindow %q is not a duration from 1s to 7d: use for example 12h or 1d", clip(q.SigninWindowRaw))
+		}
+		q.SigninWindow = d
+	}
+	sev, err := risk.ParseSeverity(q.MinSeverity)
+	if err != nil {
+		return badQuery("minSeverity: %v", err)
+	}
+	q.MinSeverity = sev
 	return nil
+}
+
+// clip shortens user input quoted back in an error message.
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
 }
 
 // closedValues are the allowed values of the enum columns; a filter on them
@@ -215,11 +266,11 @@ func (q *Query) resolveFilters() error {
 	return nil
 }
 
-func checkKeyFields(name string, fields []string) error {
+func checkFields(name string, fields, allowed []string) error {
 	seen := map[string]bool{}
 	for _, f := range fields {
-		if !contains(KeyFields, f) {
-			return badQuery("%s field %q is not supported: use any of %s", name, f, strings.Join(KeyFields, ", "))
+		if !contains(allowed, f) {
+			return badQuery("%s field %q is not supported: use any of %s", name, clip(f), strings.Join(allowed, ", "))
 		}
 		if seen[f] {
 			return badQuery("%s lists %q twice: list each field once", name, f)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/tokentrail/tokentrail/pkg/risk"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
@@ -29,6 +30,7 @@ const (
 	DefaultDialTimeoutSeconds  = 10
 	DefaultQueryTimeoutSeconds = 60
 	DefaultMaxOpenConns        = 10
+	DefaultBaselineDays        = 30
 )
 
 // PluginSettings is the datasource's jsonData plus its decrypted secrets.
@@ -45,8 +47,16 @@ type PluginSettings struct {
 	QueryTimeoutSeconds int      `json:"queryTimeoutSeconds"`
 	MaxOpenConns        int      `json:"maxOpenConns"`
 	ApprovedApps        []string `json:"approvedApps"`
+	// BaselineDays is how many days of history before an episode the risk
+	// score compares it with; a query may override it.
+	BaselineDays int `json:"baselineDays"`
+	// ScoringProfile overrides values of the default scoring profile
+	// (pkg/risk/profile.yaml), in YAML or JSON.
+	ScoringProfile string `json:"scoringProfile"`
 
 	Secrets *SecretSettings `json:"-"`
+	// Profile is the parsed scoring profile, defaults included.
+	Profile *risk.Profile `json:"-"`
 }
 
 // SecretSettings come from secureJsonData. They are never logged and never
@@ -80,6 +90,8 @@ type rawSettings struct {
 	QueryTimeoutSeconds json.RawMessage `json:"queryTimeoutSeconds"`
 	MaxOpenConns        json.RawMessage `json:"maxOpenConns"`
 	ApprovedApps        json.RawMessage `json:"approvedApps"`
+	BaselineDays        json.RawMessage `json:"baselineDays"`
+	ScoringProfile      string          `json:"scoringProfile"`
 }
 
 // ErrInvalidSettings marks every settings problem, so callers can tell a
@@ -126,6 +138,13 @@ func LoadPluginSettings(source backend.DataSourceInstanceSettings) (*PluginSetti
 	}
 	if s.ApprovedApps, err = listSetting("approvedApps", raw.ApprovedApps); err != nil {
 		return nil, err
+	}
+	if s.BaselineDays, err = intSetting("baselineDays", raw.BaselineDays, DefaultBaselineDays); err != nil {
+		return nil, err
+	}
+	s.ScoringProfile = raw.ScoringProfile
+	if s.Profile, err = risk.LoadProfile(raw.ScoringProfile); err != nil {
+		return nil, invalid("scoringProfile: %v", err)
 	}
 	if s.Protocol == "" {
 		s.Protocol = ProtocolNative
@@ -191,6 +210,9 @@ func (s *PluginSettings) Validate() error {
 	}
 	if s.MaxOpenConns < 1 || s.MaxOpenConns > 200 {
 		return invalid("maxOpenConns %d is out of range: use 1-200", s.MaxOpenConns)
+	}
+	if s.BaselineDays < 0 || s.BaselineDays > MaxBaselineDays {
+		return invalid("baselineDays %d is out of range: use 0 (no behaviour baselines) to %d", s.BaselineDays, MaxBaselineDays)
 	}
 	for i, app := range s.ApprovedApps {
 		if strings.TrimSpace(app) == "" {

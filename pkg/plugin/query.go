@@ -9,14 +9,13 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
-	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/frames"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
 // MaxEpisodes caps one sequences response. Beyond it the panel gets the
-// first MaxEpisodes rows and a warning; the counts query has no cap because
-// it keeps only one number per label set.
+// MaxEpisodes highest-scoring episodes and a notice; the counts query has no
+// cap because it keeps only one number per label set.
 const MaxEpisodes = 10000
 
 // QueryData answers each query on its own: a bad or failing query gets its
@@ -55,43 +54,32 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 }
 
 func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.DataResponse {
-	var eps []engine.Episode
-	truncated := false
-	sql, err := d.store.Sequences(ctx, q, func(ep engine.Episode) error {
-		if len(eps) >= MaxEpisodes {
-			truncated = true
-			return nil
-		}
-		eps = append(eps, ep)
-		return nil
-	})
+	ranked, err := d.store.Rank(ctx, q, MaxEpisodes)
 	if err != nil {
 		return errorResponse(err)
 	}
-	f := frames.Sequences(eps, q.CorrelateBy, sql)
-	if truncated {
+	f := frames.Sequences(ranked.Episodes, q.CorrelateBy, ranked.SQL)
+	if ranked.Matched > len(ranked.Episodes) {
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
-			Text: fmt.Sprintf("More than %d episodes: showing the first %d in key order. Narrow the time range or add filters.", MaxEpisodes, MaxEpisodes)})
+			Text: fmt.Sprintf("%d episodes matched: showing the %d highest-scoring. Raise minSeverity, narrow the time range or add filters to see the rest.", ranked.Matched, len(ranked.Episodes))})
 	}
 	return backend.DataResponse{Frames: data.Frames{f}}
 }
 
 func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq backend.DataQuery) backend.DataResponse {
-	// Only what the frame needs is kept: counts carry labels and times,
-	// not evidence, so the episode's lists are dropped as they stream by.
-	var eps []engine.Episode
-	sql, err := d.store.Sequences(ctx, q, func(ep engine.Episode) error {
-		ep.Actions, ep.Targets, ep.Reasons = nil, nil, nil
-		eps = append(eps, ep)
-		return nil
-	})
+	ranked, err := d.store.Rank(ctx, q, 0)
 	if err != nil {
 		return errorResponse(err)
 	}
-	if q.Format == models.FormatTimeseries {
-		return backend.DataResponse{Frames: frames.CountsTimeSeries(eps, q.GroupBy, q.From, q.To, bucket(dq), sql)}
+	// Counts carry labels and times, not evidence.
+	eps := ranked.Episodes
+	for i := range eps {
+		eps[i].Actions, eps[i].Targets, eps[i].Reasons, eps[i].Networks, eps[i].UserAgents = nil, nil, nil, nil, nil
 	}
-	return backend.DataResponse{Frames: data.Frames{frames.CountsNumeric(eps, q.GroupBy, sql)}}
+	if q.Format == models.FormatTimeseries {
+		return backend.DataResponse{Frames: frames.CountsTimeSeries(eps, q.GroupBy, q.From, q.To, bucket(dq), ranked.SQL)}
+	}
+	return backend.DataResponse{Frames: data.Frames{frames.CountsNumeric(eps, q.GroupBy, ranked.SQL)}}
 }
 
 // bucket is the time-series interval: Grafana's own interval for the panel,

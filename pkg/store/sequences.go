@@ -55,7 +55,7 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	)
 	dest := []any{
 		&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
-		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.TargetName, &r.Sensitivity,
+		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity,
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {

@@ -133,6 +133,9 @@ type TableInfo struct {
 	// KeyHash and AppHash say the table has the optional accelerator
 	// columns (schema.Accelerators).
 	KeyHash, AppHash bool
+	// ServerMajor is the server's major version (18 for Debian's 18.16),
+	// for the few functions whose behaviour changed.
+	ServerMajor int
 }
 
 // Table describes the configured table, asking the server once and
@@ -154,6 +157,9 @@ func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 		return TableInfo{}, fmt.Errorf("%w: table %s.%s has no event_time column: create it with `tokentrail schema apply`", ErrSchema, st.settings.Database, st.settings.Table)
 	}
 	info := describe(cols)
+	if v, err := st.conn.ServerVersion(); err == nil {
+		info.ServerMajor = int(v.Version.Major)
+	}
 	st.table = &info
 	return info, nil
 }

@@ -1,0 +1,42 @@
+package event
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// NetworkPrefix names the network an address belongs to, for "new network"
+// comparisons: the /24 of a dotted IPv4 address ("203.0.113.0/24") and the
+// /48 of an IPv6 address ("2001:db8:abcd::/48"). A /24 or /48 is roughly
+// one site or one provider allocation, so a user's laptop moving between
+// desks keeps its network while a login from another provider does not.
+// It returns "" for an empty or unparseable address, and for IPv6 addresses
+// whose first 48 bits are zero (unspecified, loopback, IPv4-mapped).
+//
+// The rule is defined on the text the table stores, so ClickHouse can apply
+// the same one (chsql's network expression): an address is IPv4 only when
+// written as a dotted quad; anything else with a colon is IPv6, IPv4-mapped
+// IPv6 included.
+func NetworkPrefix(ip string) string {
+	if ip == "" {
+		return ""
+	}
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Zone() != "" {
+		return ""
+	}
+	if addr.Is4() {
+		b := addr.As4()
+		return netip.AddrFrom4([4]byte{b[0], b[1], b[2], 0}).String() + "/24"
+	}
+	if !strings.Contains(ip, ":") {
+		return ""
+	}
+	b := addr.As16()
+	var m [16]byte
+	copy(m[:6], b[:6])
+	if m == ([16]byte{}) { // ::/48 says nothing about where a request came from
+		return ""
+	}
+	return netip.AddrFrom16(m).String() + "/48"
+}

@@ -1,0 +1,242 @@
+package risk
+
+import (
+	"strings"
+	"time"
+)
+
+// Deviation signal names.
+const (
+	SigNewApp          = "new_app"
+	SigRareApp         = "rare_app"
+	SigFreshGrant      = "fresh_grant"
+	SigNewKey          = "new_key"
+	SigNoSignin        = "no_signin"
+	SigNewNetworkKey   = "new_network_key"
+	SigNewNetworkActor = "new_network_actor"
+	SigOffHours        = "off_hours"
+	SigDormant         = "dormant"
+	SigNewUserAgent    = "new_user_agent"
+	SigTokenAge        = "token_age"
+)
+
+// deviationSignals weigh how unusual the credential use is.
+func (c *context) deviationSignals() []Signal {
+	return []Signal{
+		c.newAppSignal(), c.rareAppSignal(), c.freshGrantSignal(), c.newKeySignal(), c.noSigninSignal(),
+		c.newNetworkKeySignal(), c.newNetworkActorSignal(), c.offHoursSignal(), c.dormantSignal(), c.tokenAgeSignal(), c.newAgentSignal(),
+	}
+}
+
+func (c *context) newAppSignal() Signal {
+	d := &c.p.Deviation.NewApp
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigNewApp, KindDeviation, noBaseline)
+	case c.ep.AppID == "" || c.h.App == nil:
+		return unknown(SigNewApp, KindDeviation, "the episode names no app")
+	}
+	first := dayOf(c.h.App.FirstSeen)
+	if !first.After(dayOf(c.h.WindowStart)) {
+		return quiet(SigNewApp, KindDeviation, "app seen since the start of the baseline")
+	}
+	age := int(c.day.Sub(first).Hours() / 24)
+	if age <= d.Days {
+		return signal(SigNewApp, KindDeviation, Fired, d.Weight, "new app in the tenant: first seen %s ago", plural(age, "day", "days"))
+	}
+	return quiet(SigNewApp, KindDeviation, "app first seen %d days ago", age)
+}
+
+func (c *context) rareAppSignal() Signal {
+	d := &c.p.Deviation.RareApp
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigRareApp, KindDeviation, noBaseline)
+	case c.ep.AppID == "" || c.h.App == nil:
+		return unknown(SigRareApp, KindDeviation, "the episode names no app")
+	}
+	if n := c.h.App.Actors; n <= d.MaxActors {
+		return signal(SigRareApp, KindDeviation, Fired, d.Weight, "rare app: used by %s in the tenant", plural(n, "actor", "actors"))
+	}
+	return quiet(SigRareApp, KindDeviation, "app used by %d actors", c.h.App.Actors)
+}
+
+func (c *context) freshGrantSignal() Signal {
+	if isGrant(c.ep) {
+		return signal(SigFreshGrant, KindDeviation, Fired, c.p.Deviation.FreshGrant, "fresh grant anchors the episode (%s)", c.ep.AccessAction)
+	}
+	return quiet(SigFreshGrant, KindDeviation, "anchor is a token use, not a grant")
+}
+
+func (c *context) newKeySignal() Signal {
+	if !c.hasBaseline() {
+		return unknown(SigNewKey, KindDeviation, noBaseline)
+	}
+	if c.key.activeDays == 0 {
+		return signal(SigNewKey, KindDeviation, Fired, c.p.Deviation.NewKey, "no earlier activity of this key in the last %d days", c.h.BaselineDays)
+	}
+	return quiet(SigNewKey, KindDeviation, "key active on %d earlier days", c.key.activeDays)
+}
+
+// noSigninSignal is AN0528's signal (T1550.001): token use with no
+// interactive sign-in shortly before, counted only for actors whose
+// history shows they do sign in first.
+func (c *context) noSigninSignal() Signal {
+	d := &c.p.Deviation.NoSignin
+	if !c.hasBaseline() {
+		return unknown(SigNoSignin, KindDeviation, noBaseline)
+	}
+	a := &c.actor
+	if a.signinDays == 0 {
+		return unknown(SigNoSignin, KindDeviation, "no interactive sign-ins recorded for this actor in the last %d days (the source may not log them)", c.h.BaselineDays)
+	}
+	if a.tokenDays < d.MinDays {
+		return quiet(SigNoSignin, KindDeviation, "too little history: %s of token use", plural(a.tokenDays, "day", "days"))
+	}
+	habit := float64(a.habitDays) / float64(a.tokenDays)
+	if habit < d.MinHabit {
+		return quiet(SigNoSignin, KindDeviation, "the actor often uses tokens without signing in (%d of %d days)", a.tokenDays-a.habitDays, a.tokenDays)
+	}
+	lo := c.ep.AccessTime.Add(-c.h.SigninWindow)
+	if signedInBetween(c.h.Actor, lo, c.ep.FirstSensitive) {
+		return quiet(SigNoSignin, KindDeviation, "signed in within %s before", c.h.SigninWindow)
+	}
+	return signal(SigNoSignin, KindDeviation, Fired, d.Weight,
+		"no interactive sign-in within %s before the anchor, though the actor signed in on %d of %d token days", c.h.SigninWindow, a.habitDays, a.tokenDays)
+}
+
+func (c *context) newNetworkKeySignal() Signal {
+	d := &c.p.Deviation.NewNetworkKey
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigNewNetworkKey, KindDeviation, noBaseline)
+	case len(c.ep.Networks) == 0:
+		return unknown(SigNewNetworkKey, KindDeviation, "no source IP recorded")
+	case c.key.activeDays < d.MinDays:
+		return quiet(SigNewNetworkKey, KindDeviation, "too little history: key active on %s", plural(c.key.activeDays, "day", "days"))
+	case len(c.key.networks) >= d.RoamingNetworks:
+		return quiet(SigNewNetworkKey, KindDeviation, "key roams: %d networks in the last %d days", len(c.key.networks), c.h.BaselineDays)
+	case len(c.newNetworksForKey) == 0:
+		return quiet(SigNewNetworkKey, KindDeviation, "usual network")
+	}
+	return signal(SigNewNetworkKey, KindDeviation, Fired, d.Weight, "new network %s for this key (seen: %s in %d days)",
+		strings.Join(c.newNetworksForKey, ", "), plural(len(c.key.networks), "network", "networks"), c.h.BaselineDays)
+}
+
+// newNetworkActorSignal fires for a network the actor never used, unless
+// the actor also signed in from it around the episode: travel looks like
+// that, a stolen token does not.
+func (c *context) newNetworkActorSignal() Signal {
+	d := &c.p.Deviation.NewNetworkActor
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigNewNetworkActor, KindDeviation, noBaseline)
+	case len(c.ep.Networks) == 0:
+		return unknown(SigNewNetworkActor, KindDeviation, "no source IP recorded")
+	case c.actor.activeDays < d.MinDays:
+		return quiet(SigNewNetworkActor, KindDeviation, "too little history: actor active on %s", plural(c.actor.activeDays, "day", "days"))
+	}
+	near := signinNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive)
+	var fresh, travel []string
+	for _, n := range c.ep.Networks {
+		switch {
+		case c.actor.networks[n]:
+		case near[n]:
+			travel = append(travel, n)
+		default:
+			fresh = append(fresh, n)
+		}
+	}
+	if len(fresh) > 0 {
+		return signal(SigNewNetworkActor, KindDeviation, Fired, d.Weight,
+			"network %s never used by this actor, and no sign-in from it nearby", strings.Join(fresh, ", "))
+	}
+	if len(travel) > 0 {
+		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor signed in from it (travel)", strings.Join(travel, ", "))
+	}
+	return quiet(SigNewNetworkActor, KindDeviation, "networks the actor uses")
+}
+
+func (c *context) offHoursSignal() Signal {
+	d := &c.p.Deviation.OffHours
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigOffHours, KindDeviation, noBaseline)
+	case c.actor.activeDays < d.MinDays:
+		return quiet(SigOffHours, KindDeviation, "too little history: actor active on %s", plural(c.actor.activeDays, "day", "days"))
+	}
+	usual := usualHours(c.actor.hourDays, d.UsualDays) | usualHours(c.key.hourDays, d.UsualDays)
+	if odd := c.ep.Hours &^ usual; odd != 0 {
+		return signal(SigOffHours, KindDeviation, Fired, d.Weight, "active %s, outside this actor's usual hours (%s)", hourRanges(odd), hourRanges(usual))
+	}
+	return quiet(SigOffHours, KindDeviation, "within usual hours")
+}
+
+func (c *context) dormantSignal() Signal {
+	d := &c.p.Deviation.Dormant
+	if !c.hasBaseline() {
+		return unknown(SigDormant, KindDeviation, noBaseline)
+	}
+	if c.key.activeDays == 0 {
+		return quiet(SigDormant, KindDeviation, "no earlier activity to be dormant after")
+	}
+	if silent := int(c.day.Sub(c.key.last).Hours()/24) - 1; silent >= d.Days {
+		return signal(SigDormant, KindDeviation, Fired, d.Weight, "dormant key reactivated: silent for %d days before", silent)
+	}
+	return quiet(SigDormant, KindDeviation, "active recently")
+}
+
+func (c *context) newAgentSignal() Signal {
+	d := &c.p.Deviation.NewUserAgent
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigNewUserAgent, KindDeviation, noBaseline)
+	case len(c.ep.UserAgents) == 0:
+		return unknown(SigNewUserAgent, KindDeviation, "no user agent recorded")
+	case c.key.activeDays < d.MinDays || len(c.key.agents) == 0:
+		return quiet(SigNewUserAgent, KindDeviation, "too little history")
+	}
+	for _, ua := range c.ep.UserAgents {
+		if !c.key.agents[ua] {
+			if len(ua) > 60 {
+				ua = ua[:60] + "…"
+			}
+			return signal(SigNewUserAgent, KindDeviation, Fired, d.Weight, "new user agent %q for this key", ua)
+		}
+	}
+	return quiet(SigNewUserAgent, KindDeviation, "usual user agent")
+}
+
+// tokenAgeSignal is ATT&CK's OAuthTokenAge: a token first seen long ago and
+// silent for weeks is used again. The age is what the window shows: a token
+// seen on the window's first day may be older still.
+func (c *context) tokenAgeSignal() Signal {
+	d := &c.p.Deviation.TokenAge
+	switch {
+	case !c.hasBaseline():
+		return unknown(SigTokenAge, KindDeviation, noBaseline)
+	case len(TokenIDs(c.ep)) == 0:
+		return unknown(SigTokenAge, KindDeviation, "no token id recorded")
+	case c.h.Token == nil:
+		return unknown(SigTokenAge, KindDeviation, "token not found in the baseline window")
+	}
+	first := dayOf(c.h.Token.FirstSeen)
+	age := int(c.day.Sub(first).Hours() / 24)
+	ageText := plural(age, "day", "days") + " old"
+	if !first.After(dayOf(c.h.WindowStart)) {
+		ageText = "older than " + plural(age, "day", "days")
+	}
+	var last time.Time
+	for _, d := range c.h.Token.Days {
+		if d.Before(c.day) {
+			last = d
+		}
+	}
+	if age < d.MinAgeDays || last.IsZero() {
+		return quiet(SigTokenAge, KindDeviation, "token %s", ageText)
+	}
+	if silent := int(c.day.Sub(last).Hours()/24) - 1; silent >= d.SilentDays {
+		return signal(SigTokenAge, KindDeviation, Fired, d.Weight, "token %s used again after %d silent days", ageText, silent)
+	}
+	return quiet(SigTokenAge, KindDeviation, "token %s, in regular use", ageText)
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/risk"
+)
+
+// The readers below scan the baseline statements' columns in the order
+// chsql writes them and file each row under its key in b.
+
+func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
+	key := make([]string, keyWidth)
+	var (
+		d                                   risk.KeyDay
+		events, sensitive, targets, configs uint64
+		hours                               uint32
+		networks, agents, configActions     []string
+	)
+	dest := make([]any, 0, keyWidth+9)
+	for i := range key {
+		dest = append(dest, &key[i])
+	}
+	dest = append(dest, &d.Day, &events, &sensitive, &targets, &configs, &hours, &networks, &agents, &configActions)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		k := risk.KeyOf(key)
+		b.Keys[k] = append(b.Keys[k], risk.KeyDay{
+			Day: utcDay(d.Day), Events: int(events), Sensitive: int(sensitive), Targets: int(targets), ConfigChanges: int(configs),
+			Hours: hours, Networks: networks, UserAgents: agents, ConfigActions: configActions,
+		})
+	}
+	return nil
+}
+
+func readActorDays(rows driverRows, b *risk.Baselines) error {
+	var (
+		ident                        string
+		day                          time.Time
+		events, tokenEvents, signins uint64
+		hours                        uint32
+		networks, signinNetworks     []string
+		signinTimes                  []uint32
+	)
+	for rows.Next() {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &signinNetworks, &signinTimes); err != nil {
+			return err
+		}
+		times := make([]time.Time, len(signinTimes))
+		for i, s := range signinTimes {
+			times[i] = time.Unix(int64(s), 0).UTC()
+		}
+		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
+			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
+			Hours: hours, Networks: networks, SigninNetworks: signinNetworks, SigninTimes: times,
+		})
+	}
+	return nil
+}
+
+func readAppStats(rows driverRows, b *risk.Baselines) error {
+	var (
+		app         string
+		first, last time.Time
+		actors      uint64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&app, &first, &last, &actors); err != nil {
+			return err
+		}
+		b.Apps[app] = &risk.AppStats{FirstSeen: first.UTC(), LastSeen: last.UTC(), Actors: int(actors)}
+	}
+	return nil
+}
+
+func readTokenStats(rows driverRows, b *risk.Baselines) error {
+	var (
+		token string
+		first time.Time
+		days  []time.Time
+	)
+	for rows.Next() {
+		if err := rows.Scan(&token, &first, &days); err != nil {
+			return err
+		}
+		ds := make([]time.Time, len(days))
+		for i, d := range days {
+			ds[i] = utcDay(d)
+		}
+		b.Tokens[token] = &risk.TokenStats{FirstSeen: first.UTC(), Days: ds}
+	}
+	return nil
+}
+
+// utcDay reads a ClickHouse Date as midnight UTC, whatever zone the driver
+// attached to it.
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
