@@ -2,12 +2,16 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"gopkg.in/yaml.v3"
 )
 
 // The Microsoft 365 chain of issue 7, from a public incident dataset: a
@@ -99,4 +103,89 @@ func TestM365ChainScoresHighByActor(t *testing.T) {
 	if n := seq.Fields[fieldIndex(t, seq, "sensitive_count")].At(0).(int64); n != 13 {
 		t.Errorf("the actor episode holds %d sensitive events, want 13", n)
 	}
+}
+
+// TestProvisionedAlertRuleFiresOnHighOnly runs the provisioned alert rule's
+// query, as Grafana's alerting would send it, over the chain day with
+// Megan's Outlook syncing as usual: only high and critical episodes become
+// alert instances, each labelled with its severity.
+func TestProvisionedAlertRuleFiresOnHighOnly(t *testing.T) {
+	f := newFixture(t)
+	rows := m365ChainFixture()
+	for i := 0; i < 6; i++ { // the usual sync on the chain day
+		rows = append(rows, map[string]any{
+			"event_time": chainDay.Add(9*time.Hour + time.Duration(i)*10*time.Minute), "event_id": fmt.Sprintf("sync-%d", i),
+			"tenant": "contoso", "source": "m365", "action": "MailItemsAccessed", "category": "data_access", "auth_method": "oauth",
+			"actor_id": megan, "actor_name": megan, "app_id": outlookApp, "src_ip": "203.0.113.10", "user_agent": "Microsoft Office/16.0",
+			"target_name": "megan inbox", "sensitivity": 2, "outcome": "success",
+		})
+	}
+	f.insert(t, "saas_audit_events", rows)
+	model := provisionedAlertModel(t)
+	h := launch(t)
+	pc := pluginContext(t, f.settings(nil))
+	day := backend.TimeRange{From: chainDay, To: chainDay.Add(24 * time.Hour)}
+	resp, err := h.QueryData(context.Background(), &backend.QueryDataRequest{PluginContext: pc, Queries: []backend.DataQuery{
+		{RefID: "A", JSON: model, TimeRange: day},
+		{RefID: "ALL", JSON: []byte(`{"queryType":"sequences"}`), TimeRange: day},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := numericLong(t, single(t, ok(t, resp, "A")))
+	all := single(t, ok(t, resp, "ALL"))
+	low := 0
+	for i := 0; i < all.Rows(); i++ {
+		if s := stringAt(t, all, "severity", i); s == "low" || s == "medium" {
+			low++
+		}
+	}
+	if low == 0 || len(counts) == 0 || len(counts) >= all.Rows() {
+		t.Fatalf("fixture must hold both kinds: %d episodes, %d below high, %d alert instances", all.Rows(), low, len(counts))
+	}
+	for labels := range counts {
+		if !strings.HasSuffix(labels, "|high") && !strings.HasSuffix(labels, "|critical") {
+			t.Errorf("alert instance %s is below high", labels)
+		}
+		if strings.Contains(labels, outlookApp) {
+			t.Errorf("the routine Outlook sync raised an alert: %s", labels)
+		}
+	}
+}
+
+// provisionedAlertModel reads refId A's model from the provisioned rule.
+func provisionedAlertModel(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "provisioning", "alerting", "tokentrail-alerts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Groups []struct {
+			Rules []struct {
+				Data []struct {
+					RefID string         `yaml:"refId"`
+					Model map[string]any `yaml:"model"`
+				} `yaml:"data"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range doc.Groups {
+		for _, r := range g.Rules {
+			for _, d := range r.Data {
+				if d.RefID == "A" {
+					js, err := json.Marshal(d.Model)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return js
+				}
+			}
+		}
+	}
+	t.Fatal("the provisioned alert rule has no query A")
+	return nil
 }

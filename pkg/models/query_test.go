@@ -40,6 +40,16 @@ func TestParseQueryDefaults(t *testing.T) {
 	if d, _ := ParseQuery([]byte(`{"maxSpan":"2d"}`), "", t0, t1); d.MaxSpan != 48*time.Hour {
 		t.Errorf("2d parsed as %v", d.MaxSpan)
 	}
+	if q.BaselineDays != nil || q.SigninWindow != DefaultSigninWindow || q.MinSeverity != "" {
+		t.Errorf("risk defaults: baselineDays %v (nil keeps the datasource's), signinWindow %v, minSeverity %q", q.BaselineDays, q.SigninWindow, q.MinSeverity)
+	}
+	r, err := ParseQuery([]byte(`{"queryType":"sequenceCounts","baselineDays":0,"signinWindow":"1d","minSeverity":"High","groupBy":["severity","app_id"]}`), "", t0, t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *r.BaselineDays != 0 || r.SigninWindow != 24*time.Hour || r.MinSeverity != "high" || strings.Join(r.GroupBy, ",") != "severity,app_id" {
+		t.Errorf("risk fields: %+v", r)
+	}
 }
 
 func TestParseQueryErrors(t *testing.T) {
@@ -62,6 +72,13 @@ func TestParseQueryErrors(t *testing.T) {
 		{"filter arity", `{"filters":[{"field":"source","op":"=","values":["a","b"]}]}`, `takes exactly one value`},
 		{"filter enum", `{"filters":[{"field":"category","op":"in","values":["grant","exfil"]}]}`, `category "exfil" is not a known value`},
 		{"limit", `{"queryType":"timeline","limit":100000}`, "limit 100000 is out of range"},
+		{"baseline days", `{"baselineDays":181}`, "baselineDays 181 is out of range: use 0 (no baselines) to 180"},
+		{"negative baseline", `{"baselineDays":-1}`, "baselineDays -1 is out of range"},
+		{"sign-in window", `{"signinWindow":"8d"}`, `signinWindow "8d" is not a duration from 1s to 7d`},
+		{"sign-in window text", `{"signinWindow":"soon"}`, `signinWindow "soon"`},
+		{"severity", `{"minSeverity":"urgent"}`, `minSeverity: severity "urgent" is unknown: use one of low, medium, high, critical`},
+		{"severity is no correlation key", `{"correlateBy":["severity"]}`, `correlateBy field "severity" is not supported`},
+		{"long field echo is cut", `{"correlateBy":["` + strings.Repeat("x", 5000) + `"]}`, "…"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -28,6 +28,9 @@ func TestLoadPluginSettingsDefaults(t *testing.T) {
 	if s.Secrets.Password != "pw" {
 		t.Error("password not loaded from secureJsonData")
 	}
+	if s.BaselineDays != DefaultBaselineDays || s.Profile == nil || s.Profile.Severity.High == 0 {
+		t.Errorf("risk defaults: baselineDays %d, profile %v", s.BaselineDays, s.Profile)
+	}
 }
 
 func TestLoadPluginSettingsForms(t *testing.T) {
@@ -41,6 +44,8 @@ func TestLoadPluginSettingsForms(t *testing.T) {
 		{"native tls default port", `{"host":"h","secure":true}`, func(s *PluginSettings) bool { return s.Port == 9440 }},
 		{"approved apps list", `{"host":"h","approvedApps":["a"," b "]}`, func(s *PluginSettings) bool { return s.ApprovedSet()["b"] && s.ApprovedSet()["a"] }},
 		{"approved apps comma string", `{"host":"h","approvedApps":"a, b,,c"}`, func(s *PluginSettings) bool { return len(s.ApprovedApps) == 3 }},
+		{"baselines off", `{"host":"h","baselineDays":"0"}`, func(s *PluginSettings) bool { return s.BaselineDays == 0 }},
+		{"profile override", `{"host":"h","scoringProfile":"severity: {high: 61}"}`, func(s *PluginSettings) bool { return s.Profile.Severity.High == 61 }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,6 +80,9 @@ func TestLoadPluginSettingsErrors(t *testing.T) {
 		{"pool", `{"host":"h","maxOpenConns":500}`, nil, "maxOpenConns 500 is out of range"},
 		{"bool", `{"host":"h","secure":"yes"}`, nil, "secure must be true or false"},
 		{"empty approved", `{"host":"h","approvedApps":["a",""]}`, nil, "approvedApps entry 2 is empty"},
+		{"baseline days", `{"host":"h","baselineDays":400}`, nil, "baselineDays 400 is out of range"},
+		{"profile typo", `{"host":"h","scoringProfile":"severty: {high: 61}"}`, nil, "scoringProfile: scoring profile"},
+		{"profile bands", `{"host":"h","scoringProfile":"{\"severity\": {\"high\": 99}}"}`, nil, "medium < high < critical"},
 		{"cert without key", `{"host":"h","secure":true}`, map[string]string{"tlsClientCert": "-----BEGIN CERTIFICATE-----"}, "must be set together"},
 		{"cert without secure", `{"host":"h"}`, map[string]string{"tlsCACert": "x"}, "secure is off"},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/store"
 )
@@ -138,5 +139,24 @@ func TestBucket(t *testing.T) {
 		if got := bucket(c.q); got != c.want {
 			t.Errorf("case %d: %v, want %v", i, got, c.want)
 		}
+	}
+}
+
+// Above the cap the frame keeps what the store ranked first and says how
+// many matched; at or below it, no notice.
+func TestSequencesFrameNotice(t *testing.T) {
+	q, err := models.ParseQuery(json.RawMessage(`{}`), "", time.Now().Add(-time.Hour), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eps := []engine.Episode{{ID: "a", Score: 90, Severity: "critical"}, {ID: "b", Score: 40, Severity: "medium"}}
+	capped := sequencesFrame(&store.Ranked{Episodes: eps, Found: 12000, Matched: 12000}, q)
+	if capped.Rows() != 2 || capped.Meta == nil || len(capped.Meta.Notices) != 1 ||
+		!strings.Contains(capped.Meta.Notices[0].Text, "12000 episodes matched: showing the 2 highest-scoring") {
+		t.Errorf("capped frame: %d rows, meta %+v", capped.Rows(), capped.Meta)
+	}
+	whole := sequencesFrame(&store.Ranked{Episodes: eps, Found: 2, Matched: 2}, q)
+	if whole.Meta != nil && len(whole.Meta.Notices) != 0 {
+		t.Errorf("uncapped frame has notices %+v", whole.Meta.Notices)
 	}
 }

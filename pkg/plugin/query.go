@@ -11,6 +11,7 @@ import (
 
 	"github.com/tokentrail/tokentrail/pkg/frames"
 	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/store"
 )
 
 // MaxEpisodes caps one sequences response. Beyond it the panel gets the
@@ -58,12 +59,18 @@ func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.Dat
 	if err != nil {
 		return errorResponse(err)
 	}
+	return backend.DataResponse{Frames: data.Frames{sequencesFrame(ranked, q)}}
+}
+
+// sequencesFrame is the triage table, with a notice when the cap dropped
+// the lowest-scoring episodes.
+func sequencesFrame(ranked *store.Ranked, q *models.Query) *data.Frame {
 	f := frames.Sequences(ranked.Episodes, q.CorrelateBy, ranked.SQL)
 	if ranked.Matched > len(ranked.Episodes) {
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
 			Text: fmt.Sprintf("%d episodes matched: showing the %d highest-scoring. Raise minSeverity, narrow the time range or add filters to see the rest.", ranked.Matched, len(ranked.Episodes))})
 	}
-	return backend.DataResponse{Frames: data.Frames{f}}
+	return f
 }
 
 func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq backend.DataQuery) backend.DataResponse {

@@ -79,6 +79,10 @@ func Score(truth Truth, found []Found) Scores {
 	return s
 }
 
+// Overlaps reports whether an episode's sensitive span meets a chain's, at
+// the one-second resolution Score uses.
+func Overlaps(f Found, c Chain) bool { return overlaps(f, c) }
+
 func overlaps(f Found, c Chain) bool {
 	lo := c.FirstSensitive.Truncate(matchSlack)
 	hi := c.LastSensitive.Truncate(matchSlack).Add(matchSlack)

@@ -31,6 +31,7 @@ var commands = map[string]command{
 	"validate":   {"check that a built plugin folder is loadable: validate dist", runValidate},
 	"demo":       {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
 	"bench":      {"benchmark the sequences query against a ClickHouse scan: bench [--events N]", runBench},
+	"eval":       {"measure the risk ranking on the sample organisation: eval [--seeds 1,2,3] [--events N]", runEval},
 }
 
 func main() {
