@@ -4,7 +4,7 @@ import { DataSource } from './datasource';
 import { STATIC_FIELD_CATALOG } from './fieldCatalog';
 import { FakeTemplateSrv } from './test/fakeTemplateSrv';
 import { instanceSettings } from './test/settings';
-import { TokenTrailQuery } from './types';
+import { MinSeverity, TokenTrailQuery } from './types';
 
 const variables = {
   app: ['slack-bot', 'ci-token'],
@@ -85,7 +85,25 @@ describe('DataSource.applyTemplateVariables', () => {
       includeApproved: false,
       filters: [],
       limit: 1000,
+      minSeverity: '',
+      signinWindow: '12h',
     });
+  });
+
+  it('interpolates the minimum severity and the sign-in window', () => {
+    const query: TokenTrailQuery = {
+      refId: 'A',
+      queryType: 'sequences',
+      minSeverity: '$sev' as MinSeverity,
+      signinWindow: '$win',
+    };
+    const result = dataSource().applyTemplateVariables(query, {
+      sev: { text: 'high', value: 'high' },
+      win: { text: '6h', value: '6h' },
+    });
+    expect(result.minSeverity).toBe('high');
+    expect(result.signinWindow).toBe('6h');
+    expect(result).not.toHaveProperty('baselineDays');
   });
 
   it('uses scoped variables of repeated panels', () => {

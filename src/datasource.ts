@@ -3,7 +3,7 @@ import { DataSourceWithBackend, getTemplateSrv, TemplateSrv } from '@grafana/run
 
 import { FieldCatalog, parseFieldCatalog, parseFieldValues, STATIC_FIELD_CATALOG } from './fieldCatalog';
 import { expandValues } from './templating';
-import { Filter, TokenTrailOptions, TokenTrailQuery, withDefaults } from './types';
+import { Filter, MinSeverity, TokenTrailOptions, TokenTrailQuery, withDefaults } from './types';
 
 /**
  * Frontend half of the TokenTrail datasource. Queries run in the Go backend;
@@ -48,6 +48,8 @@ export class DataSource extends DataSourceWithBackend<TokenTrailQuery, TokenTrai
       ...query,
       ...options,
       maxSpan: this.templateSrv.replace(options.maxSpan, scopedVars),
+      signinWindow: this.templateSrv.replace(options.signinWindow, scopedVars),
+      minSeverity: this.templateSrv.replace(options.minSeverity, scopedVars) as MinSeverity,
       correlateBy: expandValues(this.templateSrv, options.correlateBy, scopedVars),
       groupBy: expandValues(this.templateSrv, options.groupBy, scopedVars),
       filters: options.filters

@@ -90,3 +90,16 @@ export function maxSpanError(text: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Explains what is wrong with a signinWindow value: a positive Go duration of
+ * at most seven days (the backend's bound), or a dashboard variable.
+ */
+export function signinWindowError(text: string): string | undefined {
+  const error = maxSpanError(text);
+  if (error !== undefined || hasTemplateVariable(text)) {
+    return error;
+  }
+  const nanos = parseGoDuration(text).nanos ?? 0;
+  return nanos > 7 * 24 * 3600e9 ? 'the window can be at most 7 days (168h)' : undefined;
+}

@@ -89,13 +89,41 @@ export interface TokenTrailQuery extends DataQuery {
   format?: CountFormat;
   /** timeline only: maximum number of events returned. */
   limit?: number;
+  /** Keep only episodes at or above this severity; '' keeps every episode. */
+  minSeverity?: MinSeverity;
+  /** Days of history the risk score compares each episode with; unset uses the data source's setting, 0 turns baselines off. */
+  baselineDays?: number;
+  /** How long before a token access an interactive sign-in still counts, as a Go duration ("12h"). */
+  signinWindow?: string;
 }
+
+/** Risk bands of an episode, lowest first (see pkg/risk). */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type MinSeverity = Severity | '';
+
+export const SEVERITY_LEVELS: ReadonlyArray<{ value: MinSeverity; label: string; description: string }> = [
+  { value: '', label: 'Any', description: 'Every episode, scored and ranked' },
+  { value: 'low', label: 'Low', description: 'Every episode (all have at least low severity)' },
+  { value: 'medium', label: 'Medium', description: 'Medium, high and critical episodes' },
+  { value: 'high', label: 'High', description: 'High and critical episodes: what the provisioned alert rule fires on' },
+  { value: 'critical', label: 'Critical', description: 'Only critical episodes' },
+];
+
+/** Group-by columns that are not correlation fields: an episode's severity band. */
+export const GROUP_ONLY_FIELDS = ['severity'] as const;
+
+/** Largest `baselineDays` the backend accepts. */
+export const MAX_BASELINE_DAYS = 180;
 
 /** Highest `limit` the backend accepts for a timeline query. */
 export const MAX_TIMELINE_LIMIT = 10000;
 
-/** Every query option with a value: what the editor shows and the datasource sends. */
-export type QueryOptions = Required<Omit<TokenTrailQuery, 'refId' | 'key' | 'hide' | 'datasource'>>;
+/**
+ * Every query option with a value: what the editor shows and the datasource sends.
+ * baselineDays stays optional: unset, the data source's own setting applies.
+ */
+export type QueryOptions = Required<Omit<TokenTrailQuery, 'refId' | 'key' | 'hide' | 'datasource' | 'baselineDays'>> &
+  Pick<TokenTrailQuery, 'baselineDays'>;
 
 /** Defaults that make a new panel show sequences without any typing. Never mutate; copy first. */
 export const DEFAULT_QUERY: Readonly<QueryOptions> = {
@@ -108,6 +136,8 @@ export const DEFAULT_QUERY: Readonly<QueryOptions> = {
   groupBy: ['actor_id', 'app_id'],
   format: 'numeric',
   limit: 1000,
+  minSeverity: '',
+  signinWindow: '12h',
 };
 
 /**
@@ -128,6 +158,9 @@ export function withDefaults(query: Partial<TokenTrailQuery>): QueryOptions {
     groupBy: [...(query.groupBy ?? DEFAULT_QUERY.groupBy)],
     format: query.format ?? DEFAULT_QUERY.format,
     limit: query.limit ?? DEFAULT_QUERY.limit,
+    minSeverity: query.minSeverity ?? DEFAULT_QUERY.minSeverity,
+    signinWindow: query.signinWindow ?? DEFAULT_QUERY.signinWindow,
+    ...(query.baselineDays === undefined ? {} : { baselineDays: query.baselineDays }),
   };
 }
 
@@ -149,6 +182,10 @@ export interface TokenTrailOptions extends DataSourceJsonData {
   maxOpenConns?: number;
   /** OAuth app ids the organisation has vetted; their sequences are hidden unless a query sets includeApproved. */
   approvedApps?: string[];
+  /** Days of history the risk score compares each episode with (0 turns baselines off). */
+  baselineDays?: number;
+  /** Overrides of the default scoring profile (pkg/risk/profile.yaml), in YAML or JSON. */
+  scoringProfile?: string;
 }
 
 /** Settings stored encrypted in secureJsonData; the browser only learns whether each one is set. */
@@ -167,6 +204,7 @@ export const DEFAULT_SETTINGS = {
   dialTimeoutSeconds: 10,
   queryTimeoutSeconds: 60,
   maxOpenConns: 10,
+  baselineDays: 30,
 } as const satisfies Partial<TokenTrailOptions>;
 
 /** ClickHouse's standard ports per protocol, with and without TLS. */

@@ -144,6 +144,12 @@ async function run(page) {
   await maxSpan.press('Enter');
   check('valid max span is written', (await json(page, 'query')).maxSpan === '30m');
 
+  const minSeverity = page.locator('#tokentrail-A-min-severity');
+  check('min severity shows Any by default', (await minSeverity.inputValue()) === 'Any');
+  await minSeverity.click();
+  await page.getByRole('option', { name: /^High/ }).click();
+  check('min severity high is written', (await json(page, 'query')).minSeverity === 'high');
+
   await page.getByRole('button', { name: 'Add filter' }).click();
   await page.locator('#tokentrail-A-filter-0-values').click();
   const suggestion = page.getByRole('option', { name: 'app_id-1' });

@@ -60,6 +60,7 @@ describe('ConfigEditor', () => {
     ['Dial timeout (seconds)', 'dialTimeoutSeconds', '5', 5],
     ['Query timeout (seconds)', 'queryTimeoutSeconds', '120', 120],
     ['Maximum open connections', 'maxOpenConns', '25', 25],
+    ['Baseline days', 'baselineDays', '14', 14],
   ] as const)('writes %s to jsonData.%s as a number', async (label, key, typed, expected) => {
     const { user, latest } = setup();
     await user.type(field(label), typed);
@@ -75,6 +76,14 @@ describe('ConfigEditor', () => {
     expect(field('Query timeout (seconds)')).toHaveAttribute('placeholder', '60');
     expect(field('Maximum open connections')).toHaveAttribute('placeholder', '10');
     expect(onOptionsChange).not.toHaveBeenCalled();
+  });
+
+  it('stores scoring profile overrides and drops an empty one', async () => {
+    const { user, latest } = setup();
+    await user.type(field('Scoring profile overrides'), 'severity: {{high: 60}');
+    expect(latest().jsonData.scoringProfile).toBe('severity: {high: 60}');
+    await user.clear(field('Scoring profile overrides'));
+    expect(latest().jsonData).not.toHaveProperty('scoringProfile');
   });
 
   it('rejects an out-of-range port without saving it', async () => {

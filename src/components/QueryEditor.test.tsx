@@ -101,7 +101,7 @@ describe('QueryEditor', () => {
     [
       'Sequences',
       'sequences',
-      ['Max span', 'Min sensitivity', 'Include approved apps', 'Correlate by'],
+      ['Max span', 'Min sensitivity', 'Include approved apps', 'Correlate by', 'Min severity', 'Baseline days'],
       ['Group by', 'Limit'],
     ],
     [
@@ -110,7 +110,7 @@ describe('QueryEditor', () => {
       ['Max span', 'Min sensitivity', 'Include approved apps', 'Correlate by', 'Group by'],
       ['Limit'],
     ],
-    ['Timeline', 'timeline', ['Limit'], ['Max span', 'Correlate by', 'Group by', 'Min sensitivity']],
+    ['Timeline', 'timeline', ['Limit'], ['Max span', 'Correlate by', 'Group by', 'Min sensitivity', 'Min severity']],
   ] as const)('switching to %s shows only its options', async (label, queryType, shown, hidden) => {
     const initialType = queryType === 'timeline' ? 'sequences' : 'timeline';
     const { user, latest, onRunQuery } = setup({ queryType: initialType });
@@ -168,6 +168,47 @@ describe('QueryEditor', () => {
     await user.click(await screen.findByRole('option', { name: /High/ }));
     expect(latest().minSensitivity).toBe(3);
     expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('shows the risk defaults and writes a minimum severity', async () => {
+    const { user, latest, onRunQuery } = setup();
+    expect(screen.getByLabelText('Min severity')).toHaveValue('Any');
+    expect(screen.getByLabelText('Baseline days')).toHaveAttribute('placeholder', 'data source');
+    expect(screen.getByLabelText('Sign-in window')).toHaveValue('12h');
+    await user.click(screen.getByLabelText('Min severity'));
+    await user.click(await screen.findByRole('option', { name: /^High/ }));
+    expect(latest().minSeverity).toBe('high');
+    expect(onRunQuery).toHaveBeenCalled();
+  });
+
+  it('overrides baseline days and rejects a value the backend would refuse', async () => {
+    const { user, latest, onRunQuery } = setup();
+    const input = screen.getByLabelText('Baseline days');
+    await user.type(input, '500');
+    expect(screen.getByText(/500 is out of range/)).toBeInTheDocument();
+    await user.tab();
+    expect(onRunQuery).not.toHaveBeenCalled();
+    await user.clear(input);
+    await user.type(input, '0{Enter}');
+    expect(latest().baselineDays).toBe(0);
+    await user.clear(input);
+    await user.tab();
+    expect(latest().baselineDays).toBeUndefined();
+  });
+
+  it('rejects a sign-in window over seven days', async () => {
+    const { user } = setup();
+    const input = screen.getByLabelText('Sign-in window');
+    await user.clear(input);
+    await user.type(input, '200h');
+    expect(screen.getByText(/at most 7 days/)).toBeInTheDocument();
+  });
+
+  it('offers severity as a group-by column for counts', async () => {
+    const { user, latest } = setup({ queryType: 'sequenceCounts' });
+    await user.click(screen.getByLabelText('Group by'));
+    await user.click(await screen.findByRole('option', { name: 'severity' }));
+    expect(latest().groupBy).toContain('severity');
   });
 
   it('writes includeApproved', async () => {

@@ -4,11 +4,20 @@ import { InlineField, InlineFieldRow, RadioButtonGroup, Stack } from '@grafana/u
 
 import { DataSource } from '../datasource';
 import { parseWholeNumber } from '../numbers';
-import { MAX_TIMELINE_LIMIT, QUERY_TYPES, QueryType, TokenTrailOptions, TokenTrailQuery, withDefaults } from '../types';
+import {
+  GROUP_ONLY_FIELDS,
+  MAX_TIMELINE_LIMIT,
+  QUERY_TYPES,
+  QueryType,
+  TokenTrailOptions,
+  TokenTrailQuery,
+  withDefaults,
+} from '../types';
 import { CommittedInput } from './query/CommittedInput';
 import { CountOptions } from './query/CountOptions';
 import { DetectionOptions } from './query/DetectionOptions';
 import { FiltersEditor } from './query/FiltersEditor';
+import { RiskOptions } from './query/RiskOptions';
 import { LABEL_WIDTH, QueryChange } from './query/shared';
 import { useFieldCatalog } from './query/useFieldCatalog';
 
@@ -57,11 +66,14 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
           onChange={change}
         />
       )}
+      {options.queryType !== 'timeline' && (
+        <RiskOptions idPrefix={idPrefix} options={options} variables={variables} onChange={change} />
+      )}
       {options.queryType === 'sequenceCounts' && (
         <CountOptions
           idPrefix={idPrefix}
           options={options}
-          groupFields={catalog.correlate}
+          groupFields={[...catalog.correlate, ...GROUP_ONLY_FIELDS]}
           variables={variables}
           onChange={change}
         />

@@ -1,9 +1,11 @@
 import React from 'react';
-import { Field, FieldSet, TagsInput } from '@grafana/ui';
+import { Field, FieldSet, TagsInput, TextArea } from '@grafana/ui';
 
+import { DEFAULT_SETTINGS, MAX_BASELINE_DAYS } from '../../types';
+import { NumberField } from './NumberField';
 import { SettingsProps, withJsonData } from './settings';
 
-/** Organisation-wide detection settings. */
+/** Organisation-wide detection and scoring settings. */
 export function DetectionSection({ options, onOptionsChange }: SettingsProps) {
   return (
     <FieldSet label="Detection">
@@ -21,6 +23,32 @@ export function DetectionSection({ options, onOptionsChange }: SettingsProps) {
           onChange={(tags) => {
             const approvedApps = Array.from(new Set(tags.map((tag) => tag.trim()).filter((tag) => tag !== '')));
             onOptionsChange(withJsonData(options, { approvedApps }));
+          }}
+        />
+      </Field>
+      <NumberField
+        id="tokentrail-baselineDays"
+        label="Baseline days"
+        description="Days of history the risk score compares each episode with: the key's networks, hours and volume, the actor's sign-in habit, the app's peers. 0 turns the baselines off; a query may override it."
+        value={options.jsonData.baselineDays}
+        defaultValue={DEFAULT_SETTINGS.baselineDays}
+        min={0}
+        max={MAX_BASELINE_DAYS}
+        onChange={(baselineDays) => onOptionsChange(withJsonData(options, { baselineDays }))}
+      />
+      <Field
+        label="Scoring profile overrides"
+        description="YAML or JSON with the keys of the default scoring profile (pkg/risk/profile.yaml) whose values you want to change, for example: severity: {high: 60}. Save & test reports a typo or an invalid value."
+      >
+        <TextArea
+          id="tokentrail-scoringProfile"
+          rows={4}
+          cols={60}
+          placeholder="severity: {high: 60}"
+          value={options.jsonData.scoringProfile ?? ''}
+          onChange={(event) => {
+            const text = event.currentTarget.value;
+            onOptionsChange(withJsonData(options, { scoringProfile: text.trim() === '' ? undefined : text }));
           }}
         />
       </Field>
