@@ -27,6 +27,7 @@ const (
 	MaxDayConfigActions  = 32
 	MaxDaySigninTimes    = 48
 	MaxActorDayNetworks  = 32
+	MaxAppPeerNetworks   = 256
 	maxAgentLength       = 256
 	maxTokenDaysReturned = 400
 )
@@ -156,7 +157,9 @@ ORDER BY ident, day`,
 }
 
 // AppStats returns, per app of AppsTable, when the tenant first and last
-// saw it in the window and how many actors used it (peer rarity).
+// saw it in the window, how many actors used it (peer rarity), and the
+// networks from which at least two actors used it, as "network|actors":
+// the app's own servers, which explain a new network for one more actor.
 func AppStats(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
@@ -165,13 +168,20 @@ func AppStats(s BaselineSpec) (string, error) {
 	if s.AppHash {
 		prewhere = append(prewhere, fmt.Sprintf("%s IN (SELECT cityHash64(app_id) FROM %s)", schema.AppHashColumn, AppsTable))
 	}
-	return fmt.Sprintf(`SELECT app_id, min(event_time) AS first_seen, max(event_time) AS last_seen,
-  uniqExactIf(actor_id, actor_id != '') AS actors
-FROM %s.%s
-PREWHERE %s
-WHERE app_id IN (SELECT app_id FROM %s)
+	return fmt.Sprintf(`SELECT app_id, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+  uniqExactMerge(actor_state) AS actors,
+  arraySlice(groupArrayIf(concat(net, '|', toString(net_actors)), net != '' AND net_actors >= 2), 1, %d) AS peer_networks
+FROM (
+  WITH %s
+  SELECT app_id, net, min(event_time) AS first_seen, max(event_time) AS last_seen,
+    uniqExactState(actor_id) AS actor_state, uniqExact(actor_id) AS net_actors
+  FROM %s.%s
+  PREWHERE %s
+  WHERE app_id IN (SELECT app_id FROM %s) AND actor_id != ''
+  GROUP BY app_id, net
+)
 GROUP BY app_id`,
-		s.Database, s.Table, where(prewhere...), AppsTable), nil
+		MaxAppPeerNetworks, indent(NetworkWith(s.ServerMajor)), s.Database, s.Table, where(prewhere...), AppsTable), nil
 }
 
 // TokenStats returns, per token of TokensTable, the days it was used in

@@ -64,7 +64,7 @@ func TestScoreComposition(t *testing.T) {
 				impact := int(p.Impact.Base + p.Impact.Sensitivity.High)
 				d := p.Deviation
 				total := impact
-				for _, w := range []float64{d.NewApp.Weight, d.RareApp.Weight, d.FreshGrant, d.NewKey} {
+				for _, w := range []float64{d.NewApp.Weight, d.FreshGrant, d.NewKey} {
 					total += roundInt(float64(impact) * w)
 				}
 				return min(total, 100)

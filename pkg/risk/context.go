@@ -25,8 +25,9 @@ type context struct {
 	baselineDays int
 	// newNetworksForKey are the episode's networks the key never used.
 	newNetworksForKey []string
-	// bulk says the first-bulk-day impact fired.
-	bulk bool
+	// bulk says the first-bulk-day impact fired; dormant the dormant-key
+	// deviation, which the token's own silence then does not repeat.
+	bulk, dormant bool
 }
 
 func newContext(ep *engine.Episode, h *History, p *Profile) *context {

@@ -25,7 +25,7 @@ func (c *context) establishedSignal() Signal {
 	switch {
 	case k.activeDays < d.MinDays || share < d.MinActiveShare:
 		return quiet(SigEstablished, KindDampen, "key active on %d of %d days", k.activeDays, days)
-	case c.ep.Hours&^usualHours(k.hourDays, c.p.Deviation.OffHours.UsualDays) != 0:
+	case c.ep.Hours&^usualHours(k.hourDays, max(c.p.Deviation.OffHours.UsualDays, int(c.p.Deviation.OffHours.UsualShare*float64(k.activeDays)))) != 0:
 		return quiet(SigEstablished, KindDampen, "outside the key's usual hours")
 	case len(c.newNetworksForKey) > 0:
 		return quiet(SigEstablished, KindDampen, "from a network the key never used")

@@ -28,33 +28,60 @@ func (c *context) deviationSignals() []Signal {
 	}
 }
 
-func (c *context) newAppSignal() Signal {
-	d := &c.p.Deviation.NewApp
+// appSignalState says whether the app signals can judge this episode: they
+// need a baseline and an app, and a personal token (a PAT or an API token,
+// which is its own app) has one actor and one age by design.
+func (c *context) appSignalState(name string) (Signal, bool) {
 	switch {
 	case !c.hasBaseline():
-		return unknown(SigNewApp, KindDeviation, noBaseline)
+		return unknown(name, KindDeviation, noBaseline), false
 	case c.ep.AppID == "" || c.h.App == nil:
-		return unknown(SigNewApp, KindDeviation, "the episode names no app")
+		return unknown(name, KindDeviation, "the episode names no app"), false
+	case c.ep.AppID == c.ep.AccessTokenID || c.ep.AppID == c.ep.TokenID:
+		return quiet(name, KindDeviation, "personal token: the token is its own app"), false
 	}
-	first := dayOf(c.h.App.FirstSeen)
-	if !first.After(dayOf(c.h.WindowStart)) {
-		return quiet(SigNewApp, KindDeviation, "app seen since the start of the baseline")
-	}
-	age := int(c.day.Sub(first).Hours() / 24)
-	if age <= d.Days {
-		return signal(SigNewApp, KindDeviation, Fired, d.Weight, "new app in the tenant: first seen %s ago", plural(age, "day", "days"))
-	}
-	return quiet(SigNewApp, KindDeviation, "app first seen %d days ago", age)
+	return Signal{}, true
 }
 
-func (c *context) rareAppSignal() Signal {
-	d := &c.p.Deviation.RareApp
-	switch {
-	case !c.hasBaseline():
-		return unknown(SigRareApp, KindDeviation, noBaseline)
-	case c.ep.AppID == "" || c.h.App == nil:
-		return unknown(SigRareApp, KindDeviation, "the episode names no app")
+// newAppAge is the app's age in days when it appeared inside the window.
+func (c *context) newAppAge() (int, bool) {
+	first := dayOf(c.h.App.FirstSeen)
+	if !first.After(dayOf(c.h.WindowStart)) {
+		return 0, false
 	}
+	age := int(c.day.Sub(first).Hours() / 24)
+	return age, age <= c.p.Deviation.NewApp.Days
+}
+
+// newAppSignal weighs a young app by its peers: nobody else using it is
+// what an illicit-consent app looks like; several colleagues adopting it
+// is what a new tool looks like.
+func (c *context) newAppSignal() Signal {
+	if s, ok := c.appSignalState(SigNewApp); !ok {
+		return s
+	}
+	d := &c.p.Deviation.NewApp
+	age, young := c.newAppAge()
+	if !young {
+		return quiet(SigNewApp, KindDeviation, "app seen for more than %d days", d.Days)
+	}
+	if n := c.h.App.Actors; n > d.MaxActors {
+		return signal(SigNewApp, KindDeviation, Fired, d.AdoptedWeight, "new app in the tenant, first seen %s ago, already used by %d actors", plural(age, "day", "days"), n)
+	}
+	return signal(SigNewApp, KindDeviation, Fired, d.Weight, "new app in the tenant, first seen %s ago, used by %s",
+		plural(age, "day", "days"), plural(c.h.App.Actors, "actor", "actors"))
+}
+
+// rareAppSignal is peer rarity for apps that are not new (a new one is
+// weighed with its peers above).
+func (c *context) rareAppSignal() Signal {
+	if s, ok := c.appSignalState(SigRareApp); !ok {
+		return s
+	}
+	if _, young := c.newAppAge(); young {
+		return quiet(SigRareApp, KindDeviation, "weighed as a new app")
+	}
+	d := &c.p.Deviation.RareApp
 	if n := c.h.App.Actors; n <= d.MaxActors {
 		return signal(SigRareApp, KindDeviation, Fired, d.Weight, "rare app: used by %s in the tenant", plural(n, "actor", "actors"))
 	}
@@ -137,22 +164,26 @@ func (c *context) newNetworkActorSignal() Signal {
 		return quiet(SigNewNetworkActor, KindDeviation, "too little history: actor active on %s", plural(c.actor.activeDays, "day", "days"))
 	}
 	near := signinNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive)
-	var fresh, travel []string
+	var fresh, travel, appNets []string
 	for _, n := range c.ep.Networks {
 		switch {
 		case c.actor.networks[n]:
 		case near[n]:
 			travel = append(travel, n)
+		case c.h.App != nil && c.h.App.PeerNetworks[n] >= d.AppPeers:
+			appNets = append(appNets, n)
 		default:
 			fresh = append(fresh, n)
 		}
 	}
-	if len(fresh) > 0 {
+	switch {
+	case len(fresh) > 0:
 		return signal(SigNewNetworkActor, KindDeviation, Fired, d.Weight,
-			"network %s never used by this actor, and no sign-in from it nearby", strings.Join(fresh, ", "))
-	}
-	if len(travel) > 0 {
+			"network %s never used by this actor, no sign-in from it nearby, not the app's own", strings.Join(fresh, ", "))
+	case len(travel) > 0:
 		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor signed in from it (travel)", strings.Join(travel, ", "))
+	case len(appNets) > 0:
+		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new for the actor, but the app uses it for other actors", strings.Join(appNets, ", "))
 	}
 	return quiet(SigNewNetworkActor, KindDeviation, "networks the actor uses")
 }
@@ -165,7 +196,8 @@ func (c *context) offHoursSignal() Signal {
 	case c.actor.activeDays < d.MinDays:
 		return quiet(SigOffHours, KindDeviation, "too little history: actor active on %s", plural(c.actor.activeDays, "day", "days"))
 	}
-	usual := usualHours(c.actor.hourDays, d.UsualDays) | usualHours(c.key.hourDays, d.UsualDays)
+	usual := usualHours(c.actor.hourDays, max(d.UsualDays, int(d.UsualShare*float64(c.actor.activeDays)))) |
+		usualHours(c.key.hourDays, max(d.UsualDays, int(d.UsualShare*float64(c.key.activeDays))))
 	if odd := c.ep.Hours &^ usual; odd != 0 {
 		return signal(SigOffHours, KindDeviation, Fired, d.Weight, "active %s, outside this actor's usual hours (%s)", hourRanges(odd), hourRanges(usual))
 	}
@@ -181,6 +213,7 @@ func (c *context) dormantSignal() Signal {
 		return quiet(SigDormant, KindDeviation, "no earlier activity to be dormant after")
 	}
 	if silent := int(c.day.Sub(c.key.last).Hours()/24) - 1; silent >= d.Days {
+		c.dormant = true
 		return signal(SigDormant, KindDeviation, Fired, d.Weight, "dormant key reactivated: silent for %d days before", silent)
 	}
 	return quiet(SigDormant, KindDeviation, "active recently")
@@ -236,6 +269,9 @@ func (c *context) tokenAgeSignal() Signal {
 		return quiet(SigTokenAge, KindDeviation, "token %s", ageText)
 	}
 	if silent := int(c.day.Sub(last).Hours()/24) - 1; silent >= d.SilentDays {
+		if c.dormant {
+			return quiet(SigTokenAge, KindDeviation, "token %s, silent for %d days: weighed as a dormant key", ageText, silent)
+		}
 		return signal(SigTokenAge, KindDeviation, Fired, d.Weight, "token %s used again after %d silent days", ageText, silent)
 	}
 	return quiet(SigTokenAge, KindDeviation, "token %s, in regular use", ageText)

@@ -36,6 +36,10 @@ type ActorDay struct {
 type AppStats struct {
 	FirstSeen, LastSeen time.Time
 	Actors              int // distinct actors that used it
+	// PeerNetworks counts, for the app's busiest networks, how many
+	// distinct actors used the app from each: a vendor's cloud serving
+	// every user of a server-side app shows up here.
+	PeerNetworks map[string]int
 }
 
 // TokenStats describes one token id over the whole window.

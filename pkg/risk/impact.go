@@ -11,6 +11,7 @@ const (
 	SigBase         = "base"
 	SigSensitivity  = "sensitivity"
 	SigConfigChange = "config_change"
+	SigVolume       = "volume"
 	SigFirstBulkDay = "first_bulk_day"
 	SigTargetSpread = "target_spread"
 )
@@ -29,7 +30,23 @@ func (c *context) impactSignals() []Signal {
 	default:
 		out = append(out, quiet(SigSensitivity, KindImpact, "low sensitivity"))
 	}
-	return append(out, c.configSignal(), c.bulkSignal(), c.spreadSignal())
+	return append(out, c.volumeSignal(), c.configSignal(), c.bulkSignal(), c.spreadSignal())
+}
+
+// volumeSignal weighs how much the episode touched, whatever the key's
+// history: a hundred files read through a token matter even when the
+// token reads a hundred files every day (the deviation decides the rest).
+func (c *context) volumeSignal() Signal {
+	var tier *VolumeTier
+	for i := range c.p.Impact.Volume {
+		if c.ep.SensitiveCount >= c.p.Impact.Volume[i].MinEvents {
+			tier = &c.p.Impact.Volume[i]
+		}
+	}
+	if tier == nil {
+		return quiet(SigVolume, KindImpact, "%s", plural(c.ep.SensitiveCount, "sensitive event", "sensitive events"))
+	}
+	return signal(SigVolume, KindImpact, Fired, tier.Points, "volume: %d sensitive events (at least %d)", c.ep.SensitiveCount, tier.MinEvents)
 }
 
 // configKind returns the first configured kind whose keywords match action.
@@ -82,11 +99,6 @@ func (c *context) bulkSignal() Signal {
 		return unknown(SigFirstBulkDay, KindImpact, noBaseline)
 	}
 	if c.key.activeDays == 0 {
-		if ep.SensitiveCount >= ip.BulkOnFirstUse.MinEvents {
-			c.bulk = true
-			return signal(SigFirstBulkDay, KindImpact, Fired, ip.BulkOnFirstUse.Points,
-				"bulk on first use: %d sensitive events by a key with no activity in the last %d days", ep.SensitiveCount, c.h.BaselineDays)
-		}
 		return quiet(SigFirstBulkDay, KindImpact, "no earlier days to compare with")
 	}
 	busiest := max(c.key.maxSensitive, 1)

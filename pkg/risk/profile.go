@@ -38,6 +38,7 @@ type ImpactPoints struct {
 		Medium float64 `yaml:"medium"`
 		High   float64 `yaml:"high"`
 	} `yaml:"sensitivity"`
+	Volume              []VolumeTier `yaml:"volume"`
 	ConfigChange        float64      `yaml:"configChange"`
 	ConfigKinds         []ConfigKind `yaml:"configKinds"`
 	RoutineConfigFactor float64      `yaml:"routineConfigFactor"`
@@ -46,15 +47,18 @@ type ImpactPoints struct {
 		MinEvents int     `yaml:"minEvents"`
 		Factor    float64 `yaml:"factor"`
 	} `yaml:"firstBulkDay"`
-	BulkOnFirstUse struct {
-		Points    float64 `yaml:"points"`
-		MinEvents int     `yaml:"minEvents"`
-	} `yaml:"bulkOnFirstUse"`
 	TargetSpread struct {
 		Points     float64 `yaml:"points"`
 		MinTargets int     `yaml:"minTargets"`
 		Factor     float64 `yaml:"factor"`
 	} `yaml:"targetSpread"`
+}
+
+// VolumeTier gives points to episodes with at least MinEvents sensitive
+// events.
+type VolumeTier struct {
+	MinEvents int     `yaml:"minEvents"`
+	Points    float64 `yaml:"points"`
 }
 
 // ConfigKind names a family of configuration changes by keywords of their
@@ -74,8 +78,10 @@ type Weighted struct {
 // Deviations score how unusual the credential use is.
 type Deviations struct {
 	NewApp struct {
-		Weight float64 `yaml:"weight"`
-		Days   int     `yaml:"days"`
+		Weight        float64 `yaml:"weight"`
+		Days          int     `yaml:"days"`
+		MaxActors     int     `yaml:"maxActors"`
+		AdoptedWeight float64 `yaml:"adoptedWeight"`
 	} `yaml:"newApp"`
 	RareApp struct {
 		Weight    float64 `yaml:"weight"`
@@ -93,11 +99,16 @@ type Deviations struct {
 		MinDays         int     `yaml:"minDays"`
 		RoamingNetworks int     `yaml:"roamingNetworks"`
 	} `yaml:"newNetworkKey"`
-	NewNetworkActor Weighted `yaml:"newNetworkActor"`
-	OffHours        struct {
-		Weight    float64 `yaml:"weight"`
-		MinDays   int     `yaml:"minDays"`
-		UsualDays int     `yaml:"usualDays"`
+	NewNetworkActor struct {
+		Weight   float64 `yaml:"weight"`
+		MinDays  int     `yaml:"minDays"`
+		AppPeers int     `yaml:"appPeers"`
+	} `yaml:"newNetworkActor"`
+	OffHours struct {
+		Weight     float64 `yaml:"weight"`
+		MinDays    int     `yaml:"minDays"`
+		UsualDays  int     `yaml:"usualDays"`
+		UsualShare float64 `yaml:"usualShare"`
 	} `yaml:"offHours"`
 	Dormant struct {
 		Weight float64 `yaml:"weight"`
@@ -172,7 +183,7 @@ func (p *Profile) Validate() error {
 	nonNeg := map[string]float64{
 		"impact.base": p.Impact.Base, "impact.sensitivity.medium": p.Impact.Sensitivity.Medium,
 		"impact.sensitivity.high": p.Impact.Sensitivity.High, "impact.configChange": p.Impact.ConfigChange,
-		"impact.firstBulkDay.points": p.Impact.FirstBulkDay.Points, "impact.bulkOnFirstUse.points": p.Impact.BulkOnFirstUse.Points,
+		"impact.firstBulkDay.points": p.Impact.FirstBulkDay.Points, "deviation.newApp.adoptedWeight": p.Deviation.NewApp.AdoptedWeight,
 		"impact.targetSpread.points": p.Impact.TargetSpread.Points,
 		"deviation.newApp.weight":    p.Deviation.NewApp.Weight, "deviation.rareApp.weight": p.Deviation.RareApp.Weight,
 		"deviation.freshGrant": p.Deviation.FreshGrant, "deviation.newKey": p.Deviation.NewKey,
@@ -193,6 +204,11 @@ func (p *Profile) Validate() error {
 	} {
 		if v < 0 || v > 1 {
 			bad("%s is %g: use a fraction from 0 to 1", name, v)
+		}
+	}
+	for i, v := range p.Impact.Volume {
+		if v.MinEvents < 1 || v.Points < 0 || (i > 0 && v.MinEvents <= p.Impact.Volume[i-1].MinEvents) {
+			bad("impact.volume[%d] needs minEvents above the previous tier's and points >= 0", i)
 		}
 	}
 	for i, k := range p.Impact.ConfigKinds {

@@ -56,7 +56,10 @@ func TestImpactSignals(t *testing.T) {
 			hist: func(h *History) { h.Key[3].ConfigActions = []string{"policy.rule.update"} }, signal: SigConfigChange, state: Fired, want: "routine"},
 		{name: "first bulk day", ep: func(e *engine.Episode) { e.SensitiveCount = 40 }, signal: SigFirstBulkDay, state: Fired, want: "8.0× this key's busiest earlier day (5)"},
 		{name: "busy but usual", ep: func(e *engine.Episode) { e.SensitiveCount = 12 }, hist: func(h *History) { h.Key[0].Sensitive = 9 }, signal: SigFirstBulkDay, state: Quiet},
-		{name: "bulk on first use", ep: func(e *engine.Episode) { e.SensitiveCount = 25 }, hist: func(h *History) { h.Key = nil }, signal: SigFirstBulkDay, state: Fired, want: "no activity in the last 30 days"},
+		{name: "no history to compare with", ep: func(e *engine.Episode) { e.SensitiveCount = 25 }, hist: func(h *History) { h.Key = nil }, signal: SigFirstBulkDay, state: Quiet, want: "no earlier days"},
+		{name: "a few events", signal: SigVolume, state: Quiet, want: "5 sensitive events"},
+		{name: "tier 10", ep: func(e *engine.Episode) { e.SensitiveCount = 12 }, signal: SigVolume, state: Fired, want: "at least 10"},
+		{name: "highest tier reached", ep: func(e *engine.Episode) { e.SensitiveCount = 250 }, signal: SigVolume, state: Fired, want: "250 sensitive events (at least 200)"},
 		{name: "no baseline", hist: func(h *History) { h.BaselineDays = 0 }, signal: SigFirstBulkDay, state: Unknown, want: "baselineDays is 0"},
 		{name: "target spread", ep: func(e *engine.Episode) { e.DistinctTargets = 30 }, signal: SigTargetSpread, state: Fired, want: "30 distinct targets"},
 		{name: "usual targets", signal: SigTargetSpread, state: Quiet},
@@ -65,12 +68,18 @@ func TestImpactSignals(t *testing.T) {
 
 func TestDeviationSignals(t *testing.T) {
 	newApp := func(h *History) { h.App = &AppStats{FirstSeen: day(-2), LastSeen: t0, Actors: 1} }
+	adopted := func(h *History) { h.App = &AppStats{FirstSeen: day(-2), LastSeen: t0, Actors: 9} }
+	personal := func(e *engine.Episode) { e.AppID, e.AccessTokenID = "tok-9", "tok-9" }
 	runSignalCases(t, []signalCase{
-		{name: "new app", hist: newApp, signal: SigNewApp, state: Fired, want: "first seen 2 days ago"},
+		{name: "new app nobody else uses", hist: newApp, signal: SigNewApp, state: Fired, want: "first seen 2 days ago, used by 1 actor"},
+		{name: "new app colleagues adopted", hist: adopted, signal: SigNewApp, state: Fired, want: "already used by 9 actors"},
 		{name: "app since window start", signal: SigNewApp, state: Quiet},
-		{name: "app seen 20 days ago", hist: func(h *History) { h.App.FirstSeen = day(-20) }, signal: SigNewApp, state: Quiet, want: "20 days"},
+		{name: "app seen 20 days ago", hist: func(h *History) { h.App.FirstSeen = day(-20) }, signal: SigNewApp, state: Quiet, want: "more than 7 days"},
 		{name: "no app id", ep: func(e *engine.Episode) { e.AppID = "" }, signal: SigNewApp, state: Unknown, want: "no app"},
-		{name: "rare app", hist: newApp, signal: SigRareApp, state: Fired, want: "1 actor"},
+		{name: "personal token", ep: personal, hist: newApp, signal: SigNewApp, state: Quiet, want: "personal token"},
+		{name: "rare older app", hist: func(h *History) { h.App.Actors = 1 }, signal: SigRareApp, state: Fired, want: "1 actor"},
+		{name: "rare but new: weighed once", hist: newApp, signal: SigRareApp, state: Quiet, want: "new app"},
+		{name: "personal token is no rare app", ep: personal, hist: func(h *History) { h.App.Actors = 1 }, signal: SigRareApp, state: Quiet, want: "personal token"},
 		{name: "common app", signal: SigRareApp, state: Quiet},
 		{name: "fresh grant", ep: func(e *engine.Episode) { e.AccessCategory, e.AccessAction = "grant", "Consent to application." }, signal: SigFreshGrant, state: Fired, want: "Consent"},
 		{name: "token use", signal: SigFreshGrant, state: Quiet},
@@ -105,15 +114,30 @@ func TestDeviationSignals(t *testing.T) {
 			h.Actor[len(h.Actor)-1].SigninNetworks = []string{"198.18.7.0/24"}
 		}, signal: SigNewNetworkActor, state: Quiet, want: "travel"},
 		{name: "actor network", signal: SigNewNetworkActor, state: Quiet},
+		{name: "the app's own network", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
+			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 5}
+		}, signal: SigNewNetworkActor, state: Quiet, want: "the app uses it for other actors"},
+		{name: "one peer is not enough", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
+			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 1}
+		}, signal: SigNewNetworkActor, state: Fired},
 		{name: "actor IP unknown", ep: func(e *engine.Episode) { e.Networks = nil }, signal: SigNewNetworkActor, state: Unknown},
 		{name: "off hours", ep: func(e *engine.Episode) { e.Hours = 1<<3 | 1<<14 }, signal: SigOffHours, state: Fired, want: "03:00-03:59 UTC, outside this actor's usual hours (09:00-17:59 UTC)"},
 		{name: "usual hours", signal: SigOffHours, state: Quiet},
+		{name: "an hour seen on too few days is unusual", ep: func(e *engine.Episode) { e.Hours = 1 << 22 }, hist: func(h *History) {
+			for i := range h.Actor[:3] {
+				h.Actor[i].Hours |= 1 << 22
+			}
+		}, signal: SigOffHours, state: Fired, want: "22:00-22:59"},
 		{name: "too little actor history", ep: func(e *engine.Episode) { e.Hours = 1 << 3 }, hist: func(h *History) { h.Actor = habitual(2) }, signal: SigOffHours, state: Quiet, want: "too little"},
 		{name: "dormant", hist: func(h *History) { h.Key = routine(30)[:10] }, signal: SigDormant, state: Fired, want: "silent for 20 days"},
 		{name: "recent", signal: SigDormant, state: Quiet},
 		{name: "old token silent for weeks", ep: func(e *engine.Episode) { e.AccessTokenID = "tok-1" }, hist: func(h *History) {
 			h.Token = &TokenStats{FirstSeen: day(-30), Days: []time.Time{day(-30), day(-29), day(-28), day(0)}}
 		}, signal: SigTokenAge, state: Fired, want: "older than 30 days used again after 27 silent days"},
+		{name: "token silence already weighed as dormancy", ep: func(e *engine.Episode) { e.AccessTokenID = "tok-1" }, hist: func(h *History) {
+			h.Key = routine(30)[:3]
+			h.Token = &TokenStats{FirstSeen: day(-30), Days: []time.Time{day(-30), day(-29), day(-28), day(0)}}
+		}, signal: SigTokenAge, state: Quiet, want: "weighed as a dormant key"},
 		{name: "token in regular use", ep: func(e *engine.Episode) { e.AccessTokenID = "tok-1" }, hist: func(h *History) {
 			h.Token = &TokenStats{FirstSeen: day(-20), Days: []time.Time{day(-20), day(-2), day(-1)}}
 		}, signal: SigTokenAge, state: Quiet, want: "20 days old, in regular use"},

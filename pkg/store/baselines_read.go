@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/risk"
@@ -65,12 +67,20 @@ func readAppStats(rows driverRows, b *risk.Baselines) error {
 		app         string
 		first, last time.Time
 		actors      uint64
+		peers       []string
 	)
 	for rows.Next() {
-		if err := rows.Scan(&app, &first, &last, &actors); err != nil {
+		if err := rows.Scan(&app, &first, &last, &actors, &peers); err != nil {
 			return err
 		}
-		b.Apps[app] = &risk.AppStats{FirstSeen: first.UTC(), LastSeen: last.UTC(), Actors: int(actors)}
+		nets := make(map[string]int, len(peers))
+		for _, p := range peers {
+			net, count, ok := strings.Cut(p, "|")
+			if n, err := strconv.Atoi(count); ok && err == nil {
+				nets[net] = n
+			}
+		}
+		b.Apps[app] = &risk.AppStats{FirstSeen: first.UTC(), LastSeen: last.UTC(), Actors: int(actors), PeerNetworks: nets}
 	}
 	return nil
 }

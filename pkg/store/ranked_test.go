@@ -42,6 +42,7 @@ func (w *riskWorld) add(actor, app string, at time.Time, cat event.Category, aut
 }
 
 func ip(v string) func(*engine.Row)         { return func(r *engine.Row) { r.SrcIP = v } }
+func tok(v string) func(*engine.Row)        { return func(r *engine.Row) { r.TokenID = v } }
 func agent(v string) func(*engine.Row)      { return func(r *engine.Row) { r.UserAgent = v } }
 func act(v string) func(*engine.Row)        { return func(r *engine.Row) { r.Action = v } }
 func tgt(v string) func(*engine.Row)        { return func(r *engine.Row) { r.TargetName = v } }
@@ -73,7 +74,13 @@ func newRiskWorld() *riskWorld {
 		if d < -17 {
 			w.session("carol@acme.example", "oldapp", day.Add(13*time.Hour), 2)
 		}
+		if d%3 == 0 { // a team tool that calls from its vendor's cloud
+			for _, who := range []string{"alice@acme.example", "bob@acme.example", "dave@acme.example"} {
+				w.session(who, "teamapp", day.Add(15*time.Hour), 1, ip("34.120.0.9"))
+			}
+		}
 	}
+	w.add("frank@acme.example", "gam", w.start.AddDate(0, 0, -20).Add(8*time.Hour), event.CategoryTokenAuth, event.AuthOAuth, tok("tok-frank-old"))
 	day0, day1 := w.start, w.start.AddDate(0, 0, 1)
 	for _, who := range []string{"alice@acme.example", "dave@acme.example", "frank@acme.example"} {
 		w.add(who, "", day0.Add(9*time.Hour), event.CategorySignin, event.AuthInteractive)
@@ -97,8 +104,10 @@ func newRiskWorld() *riskWorld {
 	// dave travels: a new network, from which he also signs in
 	w.add("dave@acme.example", "", day0.Add(16*time.Hour), event.CategorySignin, event.AuthInteractive, ip("198.18.5.20"))
 	w.session("dave@acme.example", "sync", day0.Add(16*time.Hour+10*time.Minute), 5, ip("198.18.5.9"))
-	// frank's admin tool does what it does every day
-	w.add("frank@acme.example", "gam", day0.Add(10*time.Hour), event.CategoryTokenAuth, event.AuthOAuth)
+	// frank's admin tool does what it does every day, with a token last used 20 days ago
+	w.add("frank@acme.example", "gam", day0.Add(10*time.Hour), event.CategoryTokenAuth, event.AuthOAuth, tok("tok-frank-old"))
+	// frank starts using the team tool, which calls from its vendor's cloud
+	w.session("frank@acme.example", "teamapp", day0.Add(15*time.Hour), 2, ip("34.120.0.9"))
 	w.add("frank@acme.example", "gam", day0.Add(10*time.Hour+time.Minute), event.CategoryConfigChange, event.AuthOAuth,
 		act("admin.CHANGE_TWO_STEP_VERIFICATION_FREQUENCY"), sensAt(2))
 	// erin's GitHub app: no IP, no agent, no sign-in telemetry
@@ -147,11 +156,12 @@ func TestRiskSignalsThroughClickHouse(t *testing.T) {
 		{key: "alice@acme.example|sync", hour: 9, fired: []string{risk.SigEstablished}, notFired: []string{risk.SigNewNetworkKey, risk.SigOffHours, risk.SigNoSignin}},
 		{key: "alice@acme.example|sync", hour: 3, fired: []string{risk.SigNewNetworkKey, risk.SigNewNetworkActor, risk.SigOffHours, risk.SigFirstBulkDay,
 			risk.SigTargetSpread, risk.SigNoSignin, risk.SigNewUserAgent, risk.SigSensitivity}, notFired: []string{risk.SigEstablished}, severityA: risk.SeverityCritical},
-		{key: "bob@acme.example|newapp", hour: 12, fired: []string{risk.SigNewApp, risk.SigRareApp, risk.SigFreshGrant, risk.SigNewKey, risk.SigConfigChange, risk.SigFirstBulkDay},
+		{key: "bob@acme.example|newapp", hour: 12, fired: []string{risk.SigNewApp, risk.SigFreshGrant, risk.SigNewKey, risk.SigConfigChange, risk.SigVolume},
 			notFired: []string{risk.SigNoSignin}, severityA: risk.SeverityHigh},
-		{key: "carol@acme.example|oldapp", hour: 13, fired: []string{risk.SigDormant, risk.SigTokenAge}},
+		{key: "carol@acme.example|oldapp", hour: 13, fired: []string{risk.SigDormant, risk.SigRareApp}, notFired: []string{risk.SigTokenAge}},
+		{key: "frank@acme.example|teamapp", hour: 15, fired: []string{risk.SigNewKey}, notFired: []string{risk.SigNewNetworkActor, risk.SigRareApp}},
 		{key: "dave@acme.example|sync", hour: 16, fired: []string{risk.SigNewNetworkKey}, notFired: []string{risk.SigNewNetworkActor}},
-		{key: "frank@acme.example|gam", hour: 10, fired: []string{risk.SigConfigChange, risk.SigEstablished}},
+		{key: "frank@acme.example|gam", hour: 10, fired: []string{risk.SigConfigChange, risk.SigEstablished, risk.SigTokenAge}},
 		{key: "erin|ghapp", hour: 14, unknown: []string{risk.SigNewNetworkKey, risk.SigNewNetworkActor, risk.SigNewUserAgent, risk.SigNoSignin}},
 	}
 	for _, tc := range cases {
