@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -28,7 +29,7 @@ const (
 	MaxDaySigninTimes    = 48
 	MaxActorDayNetworks  = 32
 	MaxAppPeerNetworks   = 256
-	maxAgentLength       = 256
+	maxAgentLength       = event.MaxAgentFamily
 	maxTokenDaysReturned = 400
 )
 
@@ -117,7 +118,7 @@ SELECT %s, toDate(event_time) AS day,
   countIf(category = 'config_change') AS config_changes,
   groupBitOr(%s) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(%s)), 1, %d) AS networks,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(user_agent, 1, %d))), 1, %d) AS agents,
+  arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, %d))), 1, %d) AS agents,
   arraySlice(groupUniqArrayIf(action, category = 'config_change'), 1, %d) AS config_actions
 FROM %s.%s
 PREWHERE %s

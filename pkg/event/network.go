@@ -2,6 +2,7 @@ package event
 
 import (
 	"net/netip"
+	"regexp"
 	"strings"
 )
 
@@ -39,4 +40,23 @@ func NetworkPrefix(ip string) string {
 		return ""
 	}
 	return netip.AddrFrom16(m).String() + "/48"
+}
+
+// agentDigits matches version numbers in a user agent.
+var agentDigits = regexp.MustCompile(`[0-9]+`)
+
+// MaxAgentFamily bounds AgentFamily's result, in bytes.
+const MaxAgentFamily = 200
+
+// AgentFamily is a user agent with its version numbers removed, cut to
+// MaxAgentFamily bytes: "python-requests/." for every python-requests
+// release. Clients update themselves all the time; a new family, not a new
+// version, is what "a user agent this key never used" means. ClickHouse
+// applies the same rule (chsql's agent expression).
+func AgentFamily(ua string) string {
+	f := agentDigits.ReplaceAllString(ua, "")
+	if len(f) > MaxAgentFamily {
+		f = f[:MaxAgentFamily]
+	}
+	return f
 }

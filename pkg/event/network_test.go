@@ -1,6 +1,9 @@
 package event
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNetworkPrefix(t *testing.T) {
 	tests := []struct{ ip, want string }{
@@ -23,5 +26,22 @@ func TestNetworkPrefix(t *testing.T) {
 		if got := NetworkPrefix(tc.ip); got != tc.want {
 			t.Errorf("NetworkPrefix(%q) = %q, want %q", tc.ip, got, tc.want)
 		}
+	}
+}
+
+func TestAgentFamily(t *testing.T) {
+	tests := []struct{ ua, want string }{
+		{"python-requests/2.32.3", "python-requests/.."},
+		{"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17531)", "Microsoft Office/. (Windows NT .; Microsoft Outlook ..)"},
+		{"", ""},
+		{strings.Repeat("a", 300), strings.Repeat("a", MaxAgentFamily)},
+	}
+	for _, tc := range tests {
+		if got := AgentFamily(tc.ua); got != tc.want {
+			t.Errorf("AgentFamily(%q) = %q, want %q", tc.ua, got, tc.want)
+		}
+	}
+	if AgentFamily("git/2.45.2") != AgentFamily("git/2.39.1") {
+		t.Error("two git versions must share a family")
 	}
 }

@@ -90,6 +90,11 @@ func (a Assessment) Unknowns() []string {
 
 // Assess scores ep against its history. A nil history means no baseline
 // was read (baselineDays 0): every history signal reads unknown.
+//
+// The score has no upper bound, like the risk scores of risk-based
+// alerting: capping it would tie the worst episodes at the top of the
+// triage table, where their order matters most. Severity bands start at
+// the profile's thresholds.
 func Assess(ep *engine.Episode, h *History, p *Profile) Assessment {
 	c := newContext(ep, h, p)
 	impact := c.impactSignals()
@@ -123,10 +128,6 @@ func Assess(ep *engine.Episode, h *History, p *Profile) Assessment {
 		}
 	}
 	a.Signals = append(append(impact, deviation...), dampen...)
-	if total > maxScore {
-		a.Signals = append(a.Signals, Signal{Name: "cap", Kind: KindImpact, State: Fired, Points: maxScore - total, Evidence: fmt.Sprintf("capped at %d", maxScore)})
-		total = maxScore
-	}
 	a.Score = total
 	a.Severity = p.Band(total)
 	return a

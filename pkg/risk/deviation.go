@@ -3,6 +3,8 @@ package risk
 import (
 	"strings"
 	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
 // Deviation signal names.
@@ -230,7 +232,7 @@ func (c *context) newAgentSignal() Signal {
 		return quiet(SigNewUserAgent, KindDeviation, "too little history")
 	}
 	for _, ua := range c.ep.UserAgents {
-		if !c.key.agents[ua] {
+		if !c.key.agents[event.AgentFamily(ua)] {
 			if len(ua) > 60 {
 				ua = ua[:60] + "…"
 			}

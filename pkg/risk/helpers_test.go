@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
 // t0 is the anchor of every test episode: a Wednesday, 14:05 UTC.
@@ -35,7 +36,7 @@ func routine(n int) []KeyDay {
 	var out []KeyDay
 	for i := n; i >= 1; i-- {
 		out = append(out, KeyDay{Day: day(-i), Events: 12, Sensitive: 5, Targets: 3, Hours: hoursMask(9, 17),
-			Networks: []string{"203.0.113.0/24"}, UserAgents: []string{"SyncClient/1.0"}})
+			Networks: []string{"203.0.113.0/24"}, UserAgents: []string{event.AgentFamily("SyncClient/1.0")}})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"math"
 	"strings"
 
 	"github.com/tokentrail/tokentrail/pkg/event"
@@ -36,17 +37,14 @@ func (c *context) impactSignals() []Signal {
 // volumeSignal weighs how much the episode touched, whatever the key's
 // history: a hundred files read through a token matter even when the
 // token reads a hundred files every day (the deviation decides the rest).
+// It grows with the logarithm, so each tenfold adds the same points and
+// episodes of different size rarely tie.
 func (c *context) volumeSignal() Signal {
-	var tier *VolumeTier
-	for i := range c.p.Impact.Volume {
-		if c.ep.SensitiveCount >= c.p.Impact.Volume[i].MinEvents {
-			tier = &c.p.Impact.Volume[i]
-		}
+	n := c.ep.SensitiveCount
+	if n <= 1 {
+		return quiet(SigVolume, KindImpact, "one sensitive event")
 	}
-	if tier == nil {
-		return quiet(SigVolume, KindImpact, "%s", plural(c.ep.SensitiveCount, "sensitive event", "sensitive events"))
-	}
-	return signal(SigVolume, KindImpact, Fired, tier.Points, "volume: %d sensitive events (at least %d)", c.ep.SensitiveCount, tier.MinEvents)
+	return signal(SigVolume, KindImpact, Fired, c.p.Impact.VolumePerDecade*math.Log10(float64(n)), "volume: %d sensitive events", n)
 }
 
 // configKind returns the first configured kind whose keywords match action.

@@ -38,7 +38,7 @@ type ImpactPoints struct {
 		Medium float64 `yaml:"medium"`
 		High   float64 `yaml:"high"`
 	} `yaml:"sensitivity"`
-	Volume              []VolumeTier `yaml:"volume"`
+	VolumePerDecade     float64      `yaml:"volumePerDecade"`
 	ConfigChange        float64      `yaml:"configChange"`
 	ConfigKinds         []ConfigKind `yaml:"configKinds"`
 	RoutineConfigFactor float64      `yaml:"routineConfigFactor"`
@@ -52,13 +52,6 @@ type ImpactPoints struct {
 		MinTargets int     `yaml:"minTargets"`
 		Factor     float64 `yaml:"factor"`
 	} `yaml:"targetSpread"`
-}
-
-// VolumeTier gives points to episodes with at least MinEvents sensitive
-// events.
-type VolumeTier struct {
-	MinEvents int     `yaml:"minEvents"`
-	Points    float64 `yaml:"points"`
 }
 
 // ConfigKind names a family of configuration changes by keywords of their
@@ -177,14 +170,14 @@ func yamlProblem(err error) string {
 func (p *Profile) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("scoring profile: "+format, args...)) }
-	if s := p.Severity; !(0 < s.Medium && s.Medium < s.High && s.High < s.Critical && s.Critical <= maxScore) {
-		bad("severity bands must satisfy 0 < medium < high < critical <= %d, got medium %d, high %d, critical %d", maxScore, s.Medium, s.High, s.Critical)
+	if s := p.Severity; !(0 < s.Medium && s.Medium < s.High && s.High < s.Critical && s.Critical <= maxBand) {
+		bad("severity bands must satisfy 0 < medium < high < critical <= %d, got medium %d, high %d, critical %d", maxBand, s.Medium, s.High, s.Critical)
 	}
 	nonNeg := map[string]float64{
 		"impact.base": p.Impact.Base, "impact.sensitivity.medium": p.Impact.Sensitivity.Medium,
 		"impact.sensitivity.high": p.Impact.Sensitivity.High, "impact.configChange": p.Impact.ConfigChange,
 		"impact.firstBulkDay.points": p.Impact.FirstBulkDay.Points, "deviation.newApp.adoptedWeight": p.Deviation.NewApp.AdoptedWeight,
-		"impact.targetSpread.points": p.Impact.TargetSpread.Points,
+		"impact.targetSpread.points": p.Impact.TargetSpread.Points, "impact.volumePerDecade": p.Impact.VolumePerDecade,
 		"deviation.newApp.weight":    p.Deviation.NewApp.Weight, "deviation.rareApp.weight": p.Deviation.RareApp.Weight,
 		"deviation.freshGrant": p.Deviation.FreshGrant, "deviation.newKey": p.Deviation.NewKey,
 		"deviation.noSignin.weight": p.Deviation.NoSignin.Weight, "deviation.newNetworkKey.weight": p.Deviation.NewNetworkKey.Weight,
@@ -204,11 +197,6 @@ func (p *Profile) Validate() error {
 	} {
 		if v < 0 || v > 1 {
 			bad("%s is %g: use a fraction from 0 to 1", name, v)
-		}
-	}
-	for i, v := range p.Impact.Volume {
-		if v.MinEvents < 1 || v.Points < 0 || (i > 0 && v.MinEvents <= p.Impact.Volume[i-1].MinEvents) {
-			bad("impact.volume[%d] needs minEvents above the previous tier's and points >= 0", i)
 		}
 	}
 	for i, k := range p.Impact.ConfigKinds {

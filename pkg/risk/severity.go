@@ -32,5 +32,5 @@ func ParseSeverity(s string) (string, error) {
 	return "", fmt.Errorf("severity %q is unknown: use one of %s", s, strings.Join(Severities, ", "))
 }
 
-// maxScore caps every score.
-const maxScore = 100
+// maxBand is the highest value a severity threshold may take.
+const maxBand = 1000

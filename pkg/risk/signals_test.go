@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -57,9 +58,8 @@ func TestImpactSignals(t *testing.T) {
 		{name: "first bulk day", ep: func(e *engine.Episode) { e.SensitiveCount = 40 }, signal: SigFirstBulkDay, state: Fired, want: "8.0× this key's busiest earlier day (5)"},
 		{name: "busy but usual", ep: func(e *engine.Episode) { e.SensitiveCount = 12 }, hist: func(h *History) { h.Key[0].Sensitive = 9 }, signal: SigFirstBulkDay, state: Quiet},
 		{name: "no history to compare with", ep: func(e *engine.Episode) { e.SensitiveCount = 25 }, hist: func(h *History) { h.Key = nil }, signal: SigFirstBulkDay, state: Quiet, want: "no earlier days"},
-		{name: "a few events", signal: SigVolume, state: Quiet, want: "5 sensitive events"},
-		{name: "tier 10", ep: func(e *engine.Episode) { e.SensitiveCount = 12 }, signal: SigVolume, state: Fired, want: "at least 10"},
-		{name: "highest tier reached", ep: func(e *engine.Episode) { e.SensitiveCount = 250 }, signal: SigVolume, state: Fired, want: "250 sensitive events (at least 200)"},
+		{name: "one event", ep: func(e *engine.Episode) { e.SensitiveCount = 1 }, signal: SigVolume, state: Quiet, want: "one sensitive event"},
+		{name: "several", signal: SigVolume, state: Fired, want: "volume: 5 sensitive events"},
 		{name: "no baseline", hist: func(h *History) { h.BaselineDays = 0 }, signal: SigFirstBulkDay, state: Unknown, want: "baselineDays is 0"},
 		{name: "target spread", ep: func(e *engine.Episode) { e.DistinctTargets = 30 }, signal: SigTargetSpread, state: Fired, want: "30 distinct targets"},
 		{name: "usual targets", signal: SigTargetSpread, state: Quiet},
@@ -176,10 +176,22 @@ func TestUnknownTelemetry(t *testing.T) {
 		}
 	}
 	p := DefaultProfile()
-	if want := int(p.Impact.Base + p.Impact.Sensitivity.High); a.Score != want {
+	if want := int(math.Round(p.Impact.Base) + math.Round(p.Impact.Sensitivity.High) + math.Round(p.Impact.VolumePerDecade*math.Log10(5))); a.Score != want {
 		t.Errorf("score %d, want impact alone %d", a.Score, want)
 	}
 	if len(a.Unknowns()) != len(names) {
 		t.Errorf("Unknowns() = %q, want %d entries", a.Unknowns(), len(names))
+	}
+}
+
+// TestVolumeGrowsWithTheLogarithm: every tenfold adds the profile's points,
+// so a thousand reads outweigh a hundred without drowning everything else.
+func TestVolumeGrowsWithTheLogarithm(t *testing.T) {
+	p := DefaultProfile()
+	at := func(n int) float64 {
+		return find(t, Assess(episode(func(e *engine.Episode) { e.SensitiveCount = n }), nil, p), SigVolume).Value
+	}
+	if d := at(1000) - at(100); math.Abs(d-p.Impact.VolumePerDecade) > 1e-9 {
+		t.Errorf("100 -> 1000 events adds %.2f points, want %.2f", d, p.Impact.VolumePerDecade)
 	}
 }

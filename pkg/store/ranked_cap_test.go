@@ -134,3 +134,49 @@ func TestNetworkPrefixMatchesSQL(t *testing.T) {
 		t.Errorf("compared %d addresses, want %d", n, len(ips))
 	}
 }
+
+// TestAgentFamilyMatchesSQL: the user-agent family rule agrees in Go (for
+// episodes) and in the baseline statement (for history).
+func TestAgentFamilyMatchesSQL(t *testing.T) {
+	h := newHarness(t)
+	agents := []string{"python-requests/2.32.3", "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17531)", "", "git/2.45.2",
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36", "ünïcødé 12 ☃ 3", strings.Repeat("x1", 150)}
+	var rows []engine.Row
+	for i, a := range agents {
+		rows = append(rows, engine.Row{EventTime: newRiskWorld().start, EventID: string(rune('a' + i)), ActorID: "x", AppID: "y",
+			Category: event.CategoryOther, AuthMethod: event.AuthUnknown, UserAgent: a})
+	}
+	table := h.table(t, "agents", rows)
+	sql, err := chsql.KeyDays(chsql.BaselineSpec{Database: h.db, Table: table, WindowStart: newRiskWorld().start.AddDate(0, 0, -1),
+		To: newRiskWorld().start.AddDate(0, 0, 1), CorrelateBy: []string{"actor_id", "app_id"}, Variant: h.variant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The agents column of the key-days statement, for a table without the
+	// external key list: every row is the one key (x, y).
+	sql = strings.Replace(sql, "WHERE (actor_id, app_id) IN (SELECT actor_id, app_id FROM tt_keys)", "WHERE 1", 1)
+	out, err := h.server.Exec(context.Background(), "SELECT arraySort(agents) FROM ("+sql+") FORMAT JSONEachRow", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Agents []string `json:"arraySort(agents)"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := map[string]bool{}
+	for _, a := range agents {
+		if f := event.AgentFamily(a); f != "" {
+			want[f] = true
+		}
+	}
+	if len(got.Agents) != len(want) {
+		t.Errorf("ClickHouse families %q, Go families %v", got.Agents, want)
+	}
+	for _, f := range got.Agents {
+		if !want[f] {
+			t.Errorf("ClickHouse family %q is not one Go computes", f)
+		}
+	}
+}

@@ -10,7 +10,7 @@ SELECT actor_id, app_id, toDate(event_time) AS day,
   countIf(category = 'config_change') AS config_changes,
   groupBitOr(bitShiftLeft(toUInt32(1), toHour(event_time))) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 16) AS networks,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(user_agent, 1, 256))), 1, 8) AS agents,
+  arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, 200))), 1, 8) AS agents,
   arraySlice(groupUniqArrayIf(action, category = 'config_change'), 1, 32) AS config_actions
 FROM default.saas_audit_events
 PREWHERE event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
