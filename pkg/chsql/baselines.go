@@ -76,7 +76,7 @@ func (s BaselineSpec) window() string {
 
 // NetworkWith defines, for a WITH clause, the alias net: event.NetworkPrefix
 // in SQL, "a.b.c.0/24" for a dotted IPv4 address, "x:y:z::/48" for an IPv6
-// one, '' otherwise. The store's integration test feeds both the same
+// one, ” otherwise. The store's integration test feeds both the same
 // addresses. ClickHouse 22 and later throw on a malformed IPv6 address
 // unless the OrDefault parser is used; 18.16 has only the plain one, which
 // returns zeros.

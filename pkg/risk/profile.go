@@ -178,7 +178,7 @@ func (p *Profile) Validate() error {
 		"impact.sensitivity.high": p.Impact.Sensitivity.High, "impact.configChange": p.Impact.ConfigChange,
 		"impact.firstBulkDay.points": p.Impact.FirstBulkDay.Points, "deviation.newApp.adoptedWeight": p.Deviation.NewApp.AdoptedWeight,
 		"impact.targetSpread.points": p.Impact.TargetSpread.Points, "impact.volumePerDecade": p.Impact.VolumePerDecade,
-		"deviation.newApp.weight":    p.Deviation.NewApp.Weight, "deviation.rareApp.weight": p.Deviation.RareApp.Weight,
+		"deviation.newApp.weight": p.Deviation.NewApp.Weight, "deviation.rareApp.weight": p.Deviation.RareApp.Weight,
 		"deviation.freshGrant": p.Deviation.FreshGrant, "deviation.newKey": p.Deviation.NewKey,
 		"deviation.noSignin.weight": p.Deviation.NoSignin.Weight, "deviation.newNetworkKey.weight": p.Deviation.NewNetworkKey.Weight,
 		"deviation.newNetworkActor.weight": p.Deviation.NewNetworkActor.Weight, "deviation.offHours.weight": p.Deviation.OffHours.Weight,
