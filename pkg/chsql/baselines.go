@@ -130,8 +130,9 @@ ORDER BY %s, day`,
 }
 
 // ActorDays returns, per actor identity and UTC day, the actor's habits
-// over every app and source: sign-ins (times and networks), token use,
-// hours and networks. An identity is an actor id or a lower-cased e-mail
+// over every app and source: sign-in times, token use, hours, networks,
+// and the networks of the actor's token-free activity (sign-ins, browser
+// work, SSH): where the person really was that day. An identity is an actor id or a lower-cased e-mail
 // address, so a Google or Slack actor meets their Okta sign-ins by e-mail.
 func ActorDays(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
@@ -144,7 +145,7 @@ SELECT ident, toDate(event_time) AS day,
   countIf(%s) AS signins,
   groupBitOr(%s) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(%s)), 1, %d) AS networks,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(%s, %s)), 1, %d) AS signin_networks,
+  arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(%s, NOT %s)), 1, %d) AS presence_networks,
   arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), %s), 1, %d) AS signin_times
 FROM %s.%s
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
@@ -153,7 +154,7 @@ WHERE (actor_id IN (SELECT ident FROM %s) OR lower(actor_name) IN (SELECT ident 
   AND ident IN (SELECT ident FROM %s)
 GROUP BY ident, day
 ORDER BY ident, day`,
-		NetworkWith(s.ServerMajor), accessPred, signinSQL, hourBit, "net", MaxActorDayNetworks, "net", signinSQL, MaxDayNetworks, signinSQL, MaxDaySigninTimes,
+		NetworkWith(s.ServerMajor), accessPred, signinSQL, hourBit, "net", MaxActorDayNetworks, "net", accessPred, MaxDayNetworks, signinSQL, MaxDaySigninTimes,
 		s.Database, s.Table, s.window(), ActorsTable, ActorsTable, ActorsTable), nil
 }
 

@@ -100,17 +100,18 @@ func signedInBetween(days []ActorDay, lo, hi time.Time) bool {
 	return false
 }
 
-// signinNetworksNear are the networks of the actor's sign-ins from the day
-// before the anchor to the day after the episode: where the person really
-// was, which tells travel from a stranger.
-func signinNetworksNear(days []ActorDay, from, to time.Time) map[string]bool {
+// presenceNetworksNear are the networks of the actor's token-free activity
+// (sign-ins, browser work) from the day before the anchor to the day after
+// the episode: where the person really was, which tells travel from a
+// stranger holding one of their tokens.
+func presenceNetworksNear(days []ActorDay, from, to time.Time) map[string]bool {
 	out := map[string]bool{}
 	lo, hi := dayOf(from).AddDate(0, 0, -1), dayOf(to).AddDate(0, 0, 1)
 	for _, d := range days {
 		if d.Day.Before(lo) || d.Day.After(hi) {
 			continue
 		}
-		for _, n := range d.SigninNetworks {
+		for _, n := range d.PresenceNetworks {
 			out[n] = true
 		}
 	}

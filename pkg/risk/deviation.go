@@ -164,8 +164,10 @@ func (c *context) newNetworkActorSignal() Signal {
 		return unknown(SigNewNetworkActor, KindDeviation, "no source IP recorded")
 	case c.actor.activeDays < d.MinDays:
 		return quiet(SigNewNetworkActor, KindDeviation, "too little history: actor active on %s", plural(c.actor.activeDays, "day", "days"))
+	case len(c.key.networks) >= c.p.Deviation.NewNetworkKey.RoamingNetworks:
+		return quiet(SigNewNetworkActor, KindDeviation, "the key roams: %d networks in the last %d days", len(c.key.networks), c.h.BaselineDays)
 	}
-	near := signinNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive)
+	near := presenceNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive)
 	var fresh, travel, appNets []string
 	for _, n := range c.ep.Networks {
 		switch {
@@ -181,9 +183,9 @@ func (c *context) newNetworkActorSignal() Signal {
 	switch {
 	case len(fresh) > 0:
 		return signal(SigNewNetworkActor, KindDeviation, Fired, d.Weight,
-			"network %s never used by this actor, no sign-in from it nearby, not the app's own", strings.Join(fresh, ", "))
+			"network %s never used by this actor, no sign-in or browser activity from it nearby, not the app's own", strings.Join(fresh, ", "))
 	case len(travel) > 0:
-		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor signed in from it (travel)", strings.Join(travel, ", "))
+		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor was there in person (sign-in or browser activity from it): travel", strings.Join(travel, ", "))
 	case len(appNets) > 0:
 		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new for the actor, but the app uses it for other actors", strings.Join(appNets, ", "))
 	}

@@ -28,7 +28,7 @@ type ActorDay struct {
 	Signins        int // successful interactive sign-ins
 	Hours          uint32
 	Networks       []string
-	SigninNetworks []string
+	PresenceNetworks []string // networks of the actor's token-free activity
 	SigninTimes    []time.Time
 }
 
@@ -152,7 +152,7 @@ func mergeActorDays(days []ActorDay) []ActorDay {
 			m.Events, m.TokenEvents, m.Signins = max(m.Events, d.Events), max(m.TokenEvents, d.TokenEvents), max(m.Signins, d.Signins)
 			m.Hours |= d.Hours
 			m.Networks = union(m.Networks, d.Networks)
-			m.SigninNetworks = union(m.SigninNetworks, d.SigninNetworks)
+			m.PresenceNetworks = union(m.PresenceNetworks, d.PresenceNetworks)
 			m.SigninTimes = union(m.SigninTimes, d.SigninTimes)
 			continue
 		}

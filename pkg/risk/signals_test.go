@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -109,10 +110,15 @@ func TestDeviationSignals(t *testing.T) {
 			}
 		}, signal: SigNewNetworkKey, state: Quiet, want: "roams"},
 		{name: "no IP", ep: func(e *engine.Episode) { e.Networks = nil }, signal: SigNewNetworkKey, state: Unknown, want: "no source IP"},
-		{name: "new network for actor", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, signal: SigNewNetworkActor, state: Fired, want: "no sign-in from it nearby"},
+		{name: "new network for actor", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, signal: SigNewNetworkActor, state: Fired, want: "no sign-in or browser activity from it nearby"},
 		{name: "travel: signed in from it", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.7.0/24"} }, hist: func(h *History) {
-			h.Actor[len(h.Actor)-1].SigninNetworks = []string{"198.18.7.0/24"}
+			h.Actor[len(h.Actor)-1].PresenceNetworks = []string{"198.18.7.0/24"}
 		}, signal: SigNewNetworkActor, state: Quiet, want: "travel"},
+		{name: "roaming key", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, hist: func(h *History) {
+			for i := range h.Key {
+				h.Key[i].Networks = []string{fmt.Sprintf("100.64.%d.0/24", i)}
+			}
+		}, signal: SigNewNetworkActor, state: Quiet, want: "roams"},
 		{name: "actor network", signal: SigNewNetworkActor, state: Quiet},
 		{name: "the app's own network", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
 			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 5}

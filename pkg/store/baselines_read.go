@@ -43,11 +43,11 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		day                          time.Time
 		events, tokenEvents, signins uint64
 		hours                        uint32
-		networks, signinNetworks     []string
+		networks, presenceNetworks     []string
 		signinTimes                  []uint32
 	)
 	for rows.Next() {
-		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &signinNetworks, &signinTimes); err != nil {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes); err != nil {
 			return err
 		}
 		times := make([]time.Time, len(signinTimes))
@@ -56,7 +56,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: networks, SigninNetworks: signinNetworks, SigninTimes: times,
+			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: times,
 		})
 	}
 	return nil

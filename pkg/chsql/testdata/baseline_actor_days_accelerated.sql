@@ -9,7 +9,7 @@ SELECT ident, toDate(event_time) AS day,
   countIf((category = 'signin' AND outcome IN ('success', ''))) AS signins,
   groupBitOr(bitShiftLeft(toUInt32(1), toHour(event_time))) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 32) AS networks,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, (category = 'signin' AND outcome IN ('success', '')))), 1, 16) AS signin_networks,
+  arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, NOT (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')))), 1, 16) AS presence_networks,
   arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), (category = 'signin' AND outcome IN ('success', ''))), 1, 48) AS signin_times
 FROM default.saas_audit_events
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
