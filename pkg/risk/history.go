@@ -22,14 +22,14 @@ type KeyDay struct {
 // ActorDay is one UTC day of one actor's activity, every app and source
 // together, matched by actor id or by e-mail address.
 type ActorDay struct {
-	Day            time.Time
-	Events         int
-	TokenEvents    int // events authenticated by a token (AN0020 accesses)
-	Signins        int // successful interactive sign-ins
-	Hours          uint32
-	Networks       []string
+	Day              time.Time
+	Events           int
+	TokenEvents      int // events authenticated by a token (AN0020 accesses)
+	Signins          int // successful interactive sign-ins
+	Hours            uint32
+	Networks         []string
 	PresenceNetworks []string // networks of the actor's token-free activity
-	SigninTimes    []time.Time
+	SigninTimes      []time.Time
 }
 
 // AppStats describes an app across the tenant over the whole window.

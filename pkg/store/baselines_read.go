@@ -43,7 +43,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		day                          time.Time
 		events, tokenEvents, signins uint64
 		hours                        uint32
-		networks, presenceNetworks     []string
+		networks, presenceNetworks   []string
 		signinTimes                  []uint32
 	)
 	for rows.Next() {
