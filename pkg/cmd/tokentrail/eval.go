@@ -41,6 +41,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	worst := fs.Int("worst", 5, "attacks ranked worst to print per seed")
 	profilePath := fs.String("profile", "", "a scoring profile override (YAML) to evaluate instead of the default")
 	dump := fs.String("dump", "", "write every scored episode with its label as JSON lines to this file")
+	realism := fs.String("realism", "default", "the organisation's behaviour rates: default, or variant (a shifted world to test that the score generalises)")
+	historyDays := fs.Int("history-days", 30, "days of history before the evaluated month")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,8 +73,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var all []sampleorg.RankQuality
 	for _, seed := range seeds {
-		fmt.Fprintf(stdout, "\n== seed %d: %d events ==\n", seed, *events)
-		q, err := evalSeed(ctx, server, cl, seed, *events, *worst, profile, dumpW, stdout)
+		fmt.Fprintf(stdout, "\n== seed %d: %d events in the month, %s realism ==\n", seed, *events, *realism)
+		g := genFlags{seed: seed, events: *events, days: 30, historyDays: *historyDays, realism: *realism, end: evalEnd.Format(time.RFC3339)}
+		q, err := evalSeed(ctx, server, cl, g, *worst, profile, dumpW, stdout)
 		if err != nil {
 			return fmt.Errorf("seed %d: %w", seed, err)
 		}
@@ -94,9 +97,10 @@ func parseSeeds(s string) ([]int64, error) {
 	return out, nil
 }
 
-func evalSeed(ctx context.Context, server *chlocal.Server, cl *chhttp.Client, seed int64, events, worst int, profile string, dump, out io.Writer) (sampleorg.RankQuality, error) {
-	table := fmt.Sprintf("seed_%d_%d", seed, events)
-	truth, err := evalData(ctx, cl, table, genFlags{seed: seed, events: events, days: 30, end: evalEnd.Format(time.RFC3339)}, out)
+func evalSeed(ctx context.Context, server *chlocal.Server, cl *chhttp.Client, g genFlags, worst int, profile string, dump, out io.Writer) (sampleorg.RankQuality, error) {
+	seed := g.seed
+	table := fmt.Sprintf("seed_%d_%d_%s_h%d", g.seed, g.events, g.realism, g.historyDays)
+	truth, err := evalData(ctx, cl, table, g, out)
 	if err != nil {
 		return sampleorg.RankQuality{}, err
 	}
@@ -114,7 +118,7 @@ func evalSeed(ctx context.Context, server *chlocal.Server, cl *chhttp.Client, se
 		return sampleorg.RankQuality{}, err
 	}
 	defer st.Close()
-	q, err := models.ParseQuery(nil, models.QuerySequences, truth.Start, truth.End)
+	q, err := models.ParseQuery(nil, models.QuerySequences, truth.RangeStart, truth.End)
 	if err != nil {
 		return sampleorg.RankQuality{}, err
 	}
