@@ -131,8 +131,9 @@ ORDER BY %s, day`,
 
 // ActorDays returns, per actor identity and UTC day, the actor's habits
 // over every app and source: sign-in times, token use, hours, networks,
-// and the networks of the actor's token-free activity (sign-ins, browser
-// work, SSH): where the person really was that day. An identity is an actor id or a lower-cased e-mail
+// the networks of the actor's token-free activity (sign-ins, browser work,
+// SSH), and which apps' tokens each network served ("network|app"): where
+// the person really was that day, with all of their devices. An identity is an actor id or a lower-cased e-mail
 // address, so a Google or Slack actor meets their Okta sign-ins by e-mail.
 func ActorDays(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
@@ -146,7 +147,8 @@ SELECT ident, toDate(event_time) AS day,
   groupBitOr(%s) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(%s)), 1, %d) AS networks,
   arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(%s, NOT %s)), 1, %d) AS presence_networks,
-  arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), %s), 1, %d) AS signin_times
+  arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), %s), 1, %d) AS signin_times,
+  arraySlice(groupUniqArrayIf(concat(net, '|', app_id), %s AND net != '' AND app_id != ''), 1, %d) AS network_apps
 FROM %s.%s
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
 PREWHERE %s
@@ -155,6 +157,7 @@ WHERE (actor_id IN (SELECT ident FROM %s) OR lower(actor_name) IN (SELECT ident 
 GROUP BY ident, day
 ORDER BY ident, day`,
 		NetworkWith(s.ServerMajor), accessPred, signinSQL, hourBit, "net", MaxActorDayNetworks, "net", accessPred, MaxDayNetworks, signinSQL, MaxDaySigninTimes,
+		accessPred, MaxActorDayNetworks,
 		s.Database, s.Table, s.window(), ActorsTable, ActorsTable, ActorsTable), nil
 }
 

@@ -101,10 +101,11 @@ func signedInBetween(days []ActorDay, lo, hi time.Time) bool {
 }
 
 // presenceNetworksNear are the networks of the actor's token-free activity
-// (sign-ins, browser work) from the day before the anchor to the day after
-// the episode: where the person really was, which tells travel from a
-// stranger holding one of their tokens.
-func presenceNetworksNear(days []ActorDay, from, to time.Time) map[string]bool {
+// (sign-ins, browser work) and of the actor's other apps, from the day
+// before the anchor to the day after the episode: where the person and
+// their devices really were, which tells travel from a stranger holding
+// one of their tokens.
+func presenceNetworksNear(days []ActorDay, from, to time.Time, app string) map[string]bool {
 	out := map[string]bool{}
 	lo, hi := dayOf(from).AddDate(0, 0, -1), dayOf(to).AddDate(0, 0, 1)
 	for _, d := range days {
@@ -113,6 +114,12 @@ func presenceNetworksNear(days []ActorDay, from, to time.Time) map[string]bool {
 		}
 		for _, n := range d.PresenceNetworks {
 			out[n] = true
+		}
+		// The person's other devices and apps moved with them.
+		for _, na := range d.NetworkApps {
+			if n, a, ok := strings.Cut(na, "|"); ok && a != app {
+				out[n] = true
+			}
 		}
 	}
 	return out

@@ -167,14 +167,14 @@ func (c *context) newNetworkActorSignal() Signal {
 	case len(c.key.networks) >= c.p.Deviation.NewNetworkKey.RoamingNetworks:
 		return quiet(SigNewNetworkActor, KindDeviation, "the key roams: %d networks in the last %d days", len(c.key.networks), c.h.BaselineDays)
 	}
-	near := presenceNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive)
+	near := presenceNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive, c.ep.AppID)
 	var fresh, travel, appNets []string
 	for _, n := range c.ep.Networks {
 		switch {
 		case c.actor.networks[n]:
 		case near[n]:
 			travel = append(travel, n)
-		case c.h.App != nil && c.h.App.PeerNetworks[n] >= d.AppPeers:
+		case c.appNetwork(n):
 			appNets = append(appNets, n)
 		default:
 			fresh = append(fresh, n)
@@ -185,7 +185,7 @@ func (c *context) newNetworkActorSignal() Signal {
 		return signal(SigNewNetworkActor, KindDeviation, Fired, d.Weight,
 			"network %s never used by this actor, no sign-in or browser activity from it nearby, not the app's own", strings.Join(fresh, ", "))
 	case len(travel) > 0:
-		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor was there in person (sign-in or browser activity from it): travel", strings.Join(travel, ", "))
+		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new, but the actor was there in person (sign-ins, browser work or other apps from it): travel", strings.Join(travel, ", "))
 	case len(appNets) > 0:
 		return quiet(SigNewNetworkActor, KindDeviation, "network %s is new for the actor, but the app uses it for other actors", strings.Join(appNets, ", "))
 	}
@@ -279,4 +279,17 @@ func (c *context) tokenAgeSignal() Signal {
 		return signal(SigTokenAge, KindDeviation, Fired, d.Weight, "token %s used again after %d silent days", ageText, silent)
 	}
 	return quiet(SigTokenAge, KindDeviation, "token %s, in regular use", ageText)
+}
+
+// appNetwork reports whether n is the app's own network: used by at least
+// appPeers actors and by a good share of the app's actors, so that an
+// attacker's network reused against a few victims of a popular app does not
+// pass for the app's servers.
+func (c *context) appNetwork(n string) bool {
+	d := &c.p.Deviation.NewNetworkActor
+	if c.h.App == nil {
+		return false
+	}
+	peers := c.h.App.PeerNetworks[n]
+	return peers >= d.AppPeers && float64(peers) >= d.AppPeerShare*float64(c.h.App.Actors)
 }

@@ -29,16 +29,18 @@ type ActorDay struct {
 	Hours            uint32
 	Networks         []string
 	PresenceNetworks []string // networks of the actor's token-free activity
-	SigninTimes      []time.Time
+	// NetworkApps lists "network|app" for the actor's token use that day.
+	NetworkApps []string
+	SigninTimes []time.Time
 }
 
 // AppStats describes an app across the tenant over the whole window.
 type AppStats struct {
 	FirstSeen, LastSeen time.Time
 	Actors              int // distinct actors that used it
-	// PeerNetworks counts, for the app's busiest networks, how many
-	// distinct actors used the app from each: a vendor's cloud serving
-	// every user of a server-side app shows up here.
+	// PeerNetworks counts, for the networks at least two actors used the
+	// app from, how many did: a vendor's cloud serving every user of a
+	// server-side app shows up here.
 	PeerNetworks map[string]int
 }
 
@@ -153,6 +155,7 @@ func mergeActorDays(days []ActorDay) []ActorDay {
 			m.Hours |= d.Hours
 			m.Networks = union(m.Networks, d.Networks)
 			m.PresenceNetworks = union(m.PresenceNetworks, d.PresenceNetworks)
+			m.NetworkApps = union(m.NetworkApps, d.NetworkApps)
 			m.SigninTimes = union(m.SigninTimes, d.SigninTimes)
 			continue
 		}

@@ -93,9 +93,10 @@ type Deviations struct {
 		RoamingNetworks int     `yaml:"roamingNetworks"`
 	} `yaml:"newNetworkKey"`
 	NewNetworkActor struct {
-		Weight   float64 `yaml:"weight"`
-		MinDays  int     `yaml:"minDays"`
-		AppPeers int     `yaml:"appPeers"`
+		Weight       float64 `yaml:"weight"`
+		MinDays      int     `yaml:"minDays"`
+		AppPeers     int     `yaml:"appPeers"`
+		AppPeerShare float64 `yaml:"appPeerShare"`
 	} `yaml:"newNetworkActor"`
 	OffHours struct {
 		Weight     float64 `yaml:"weight"`
@@ -194,6 +195,8 @@ func (p *Profile) Validate() error {
 		"dampen.establishedAutomation.factor":         p.Dampen.EstablishedAutomation.Factor,
 		"dampen.establishedAutomation.minActiveShare": p.Dampen.EstablishedAutomation.MinActiveShare,
 		"deviation.noSignin.minHabit":                 p.Deviation.NoSignin.MinHabit,
+		"deviation.offHours.usualShare":               p.Deviation.OffHours.UsualShare,
+		"deviation.newNetworkActor.appPeerShare":      p.Deviation.NewNetworkActor.AppPeerShare,
 	} {
 		if v < 0 || v > 1 {
 			bad("%s is %g: use a fraction from 0 to 1", name, v)

@@ -123,6 +123,15 @@ func TestDeviationSignals(t *testing.T) {
 		{name: "the app's own network", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
 			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 5}
 		}, signal: SigNewNetworkActor, state: Quiet, want: "the app uses it for other actors"},
+		{name: "a few victims of a popular app are not its network", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, hist: func(h *History) {
+			h.App.Actors, h.App.PeerNetworks = 300, map[string]int{"192.0.2.0/24": 3}
+		}, signal: SigNewNetworkActor, state: Fired},
+		{name: "the actor's other apps moved too: travel", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.9.0/24"} }, hist: func(h *History) {
+			h.Actor[len(h.Actor)-1].NetworkApps = []string{"198.18.9.0/24|outlook"}
+		}, signal: SigNewNetworkActor, state: Quiet, want: "other apps"},
+		{name: "the episode's own app is no witness", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.9.0/24"} }, hist: func(h *History) {
+			h.Actor[len(h.Actor)-1].NetworkApps = []string{"198.18.9.0/24|app-1"}
+		}, signal: SigNewNetworkActor, state: Fired},
 		{name: "one peer is not enough", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
 			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 1}
 		}, signal: SigNewNetworkActor, state: Fired},

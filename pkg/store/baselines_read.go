@@ -44,10 +44,11 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		events, tokenEvents, signins uint64
 		hours                        uint32
 		networks, presenceNetworks   []string
+		networkApps                  []string
 		signinTimes                  []uint32
 	)
 	for rows.Next() {
-		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes); err != nil {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &networkApps); err != nil {
 			return err
 		}
 		times := make([]time.Time, len(signinTimes))
@@ -56,7 +57,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: times,
+			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: times, NetworkApps: networkApps,
 		})
 	}
 	return nil

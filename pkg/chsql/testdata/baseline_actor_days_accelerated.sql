@@ -10,7 +10,8 @@ SELECT ident, toDate(event_time) AS day,
   groupBitOr(bitShiftLeft(toUInt32(1), toHour(event_time))) AS hours,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 32) AS networks,
   arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, NOT (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')))), 1, 16) AS presence_networks,
-  arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), (category = 'signin' AND outcome IN ('success', ''))), 1, 48) AS signin_times
+  arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), (category = 'signin' AND outcome IN ('success', ''))), 1, 48) AS signin_times,
+  arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32) AS network_apps
 FROM default.saas_audit_events
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
 PREWHERE event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
