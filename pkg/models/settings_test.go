@@ -82,7 +82,7 @@ func TestLoadPluginSettingsErrors(t *testing.T) {
 		{"empty approved", `{"host":"h","approvedApps":["a",""]}`, nil, "approvedApps entry 2 is empty"},
 		{"baseline days", `{"host":"h","baselineDays":400}`, nil, "baselineDays 400 is out of range"},
 		{"profile typo", `{"host":"h","scoringProfile":"severty: {high: 61}"}`, nil, "scoringProfile: scoring profile"},
-		{"profile bands", `{"host":"h","scoringProfile":"{\"severity\": {\"high\": 99}}"}`, nil, "medium < high < critical"},
+		{"profile bands", `{"host":"h","scoringProfile":"{\"severity\": {\"high\": 199}}"}`, nil, "medium < high < critical"},
 		{"cert without key", `{"host":"h","secure":true}`, map[string]string{"tlsClientCert": "-----BEGIN CERTIFICATE-----"}, "must be set together"},
 		{"cert without secure", `{"host":"h"}`, map[string]string{"tlsCACert": "x"}, "secure is off"},
 	}

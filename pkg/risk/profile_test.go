@@ -33,7 +33,7 @@ func TestLoadProfile(t *testing.T) {
 			return p.Deviation.NoSignin.Weight == 1.5 && p.Deviation.NoSignin.MinHabit == DefaultProfile().Deviation.NoSignin.MinHabit
 		}},
 		{name: "unknown key", doc: "severity: {hihg: 60}", wantErr: "field hihg not found"},
-		{name: "bands out of order", doc: "severity: {high: 90}", wantErr: "medium < high < critical"},
+		{name: "bands out of order", doc: "severity: {high: 120}", wantErr: "medium < high < critical"},
 		{name: "negative weight", doc: "deviation: {freshGrant: -1}", wantErr: "deviation.freshGrant is -1"},
 		{name: "fraction above 1", doc: "dampen: {approvedApp: 2}", wantErr: "dampen.approvedApp is 2"},
 		{name: "not YAML", doc: "{{{", wantErr: "scoring profile"},
