@@ -9,13 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 
 	"github.com/tokentrail/tokentrail/pkg/chhttp"
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
@@ -111,46 +108,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	step("Running the sequences and sequenceCounts queries for the last 30 days")
-	queries := []backend.DataQuery{
-		demoQuery("sequences", `{"queryType":"sequences"}`, from, to),
-		demoQuery("counts", `{"queryType":"sequenceCounts","format":"numeric"}`, from, to),
-		demoQuery("series", `{"queryType":"sequenceCounts","format":"timeseries","groupBy":["source"]}`, from, to),
-	}
-	t := time.Now()
-	resp, err := host.QueryData(ctx, &backend.QueryDataRequest{PluginContext: pc, Queries: queries})
+	res, err := runDemoQueries(ctx, host, pc, from, to, stdout, *show)
 	if err != nil {
 		return err
 	}
-	elapsed := time.Since(t)
-	for _, ref := range []string{"sequences", "counts", "series"} {
-		if r := resp.Responses[ref]; r.Error != nil {
-			return fmt.Errorf("query %s failed: %w", ref, r.Error)
-		}
-	}
-	seq := resp.Responses["sequences"].Frames[0]
-	found := printIncidents(stdout, seq, *show)
-	counts := resp.Responses["counts"].Frames[0]
-	series := resp.Responses["series"].Frames
-	fmt.Fprintf(stdout, "\n  sequenceCounts (numeric-long, for alert rules): %d label sets (actor_id, app_id) with at least one episode\n", counts.Rows())
-	fmt.Fprintf(stdout, "  sequenceCounts (timeseries-multi by source): %d series\n", len(series))
-	for _, f := range series {
-		if len(f.Fields) == 2 {
-			fmt.Fprintf(stdout, "    %-18s %3.0f episodes\n", f.Fields[1].Labels["source"], sumFloat(f.Fields[1]))
-		}
-	}
-	fmt.Fprintf(stdout, "  the three queries took %s through the plugin\n", elapsed.Round(time.Millisecond))
 
-	step("Scoring against the planted ground truth")
-	sc := sampleorg.Score(truth, found)
-	fmt.Fprintf(stdout, "  planted chains: %d   look-alikes that must not alert: %d\n", len(truth.Chains), len(truth.LookAlikes))
-	fmt.Fprintf(stdout, "  episodes: %d   true positives: %d   false positives: %d   missed chains: %d\n", len(found), sc.TP, sc.FP, sc.FN)
-	fmt.Fprintf(stdout, "  precision: %.3f   recall: %.3f\n", sc.Precision, sc.Recall)
-	for _, m := range sc.Missed {
-		fmt.Fprintf(stdout, "  MISSED %s %s actor=%s app=%s at %s\n", m.ID, m.Shape, m.ActorID, m.AppID, m.FirstSensitive.Format(time.RFC3339))
-	}
-	for _, u := range sc.Unexpected {
-		fmt.Fprintf(stdout, "  UNEXPECTED actor=%s app=%s at %s\n", u.ActorID, u.AppID, u.First.Format(time.RFC3339))
-	}
+	step("Measuring the ranking against the planted ground truth")
+	q := reportRanking(stdout, truth, res.found)
 
 	prov, err := writeDemoProvisioning(dir, server.TCPPort, truth.ApprovedApps)
 	if err != nil {
@@ -167,8 +131,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
      and provisioning/dashboards/ and provisioning/alerting/ for the SOC dashboard and alert rule.
   3. Restart Grafana, open the TokenTrail dashboard (or Explore: a new query shows sequences).
 `, abs, prov, demoDatabase)
-	fmt.Fprintf(stdout, "\ndemo finished in %s: %d events, %d episodes, precision %.3f, recall %.3f\n",
-		time.Since(start).Round(time.Second), truth.Events, len(found), sc.Precision, sc.Recall)
+	fmt.Fprintf(stdout, "\ndemo finished in %s: %d events, %d episodes (%d attacks), top-K precision %.3f, %d high+critical alerts holding %.0f%% of the attacks\n",
+		time.Since(start).Round(time.Second), truth.Events, q.Episodes, q.AttackEpisodes, q.TopKPrecision, q.Alerts, 100*q.AttackRecall)
 	return nil
 }
 
@@ -253,64 +217,11 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, fingerprint, d
 	return truth, os.WriteFile(statePath, b, 0o644)
 }
 
-// printIncidents prints the sequences frame as a table, most severe first,
-// and returns every episode for scoring.
-func printIncidents(w io.Writer, f *data.Frame, show int) []sampleorg.Found {
-	col := func(name string) *data.Field {
-		fld, _ := f.FieldByName(name)
-		return fld
-	}
-	type row struct {
-		first            time.Time
-		sev, actor, app  string
-		access, actions  string
-		score, sensitive int64
-		found            sampleorg.Found
-	}
-	rows := make([]row, f.Rows())
-	for i := range rows {
-		r := row{
-			first: col("first_sensitive_time").At(i).(time.Time), sev: col("severity").At(i).(string),
-			actor: col("actor_id").At(i).(string), app: col("app_id").At(i).(string),
-			access: col("access_action").At(i).(string), actions: col("actions").At(i).(string),
-			score: col("score").At(i).(int64), sensitive: col("sensitive_count").At(i).(int64),
-		}
-		r.found = sampleorg.Found{ActorID: r.actor, AppID: r.app, First: r.first, Last: col("last_sensitive_time").At(i).(time.Time)}
-		rows[i] = r
-	}
-	found := make([]sampleorg.Found, len(rows))
-	for i, r := range rows {
-		found[i] = r.found
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].score > rows[j].score })
-	fmt.Fprintf(w, "  %d incident episodes (AN0020 / DET0008 / T1021.007); the %d most severe:\n\n", len(rows), min(show, len(rows)))
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  SEVERITY\tSCORE\tFIRST SENSITIVE (UTC)\tACTOR\tAPP\tACCESS\tN\tSENSITIVE ACTIONS")
-	for _, r := range rows[:min(show, len(rows))] {
-		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\t%s\t%s\t%d\t%s\n", strings.ToUpper(r.sev), r.score, r.first.Format("2006-01-02 15:04"),
-			clip(r.actor, 28), clip(r.app, 26), clip(r.access, 30), r.sensitive, clip(r.actions, 60))
-	}
-	tw.Flush()
-	return found
-}
-
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	return s[:n-1] + "…"
-}
-
-func sumFloat(f *data.Field) float64 {
-	total := 0.0
-	for i := 0; i < f.Len(); i++ {
-		if v, ok := f.ConcreteAt(i); ok {
-			if x, ok := v.(float64); ok {
-				total += x
-			}
-		}
-	}
-	return total
 }
 
 // writeDemoProvisioning writes a datasource provisioning file for the demo's
