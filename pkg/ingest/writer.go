@@ -65,7 +65,8 @@ func (w *Writer) Variant() schema.Variant { return w.variant }
 // Memory: the call keeps a set of the batch's ids, the ids found in the
 // table, and the encoded rows; nothing outlives the call except a pooled
 // encoding buffer. Duplicates across calls are caught by the table lookup,
-// since each earlier call's rows are committed when it returns.
+// since each earlier call's rows are committed when it returns, and an
+// insert left running by a killed writer is waited for first (settle).
 func (w *Writer) Write(ctx context.Context, events []event.Event) (inserted, dups int, err error) {
 	if len(events) == 0 {
 		return 0, 0, nil
@@ -76,6 +77,9 @@ func (w *Writer) Write(ctx context.Context, events []event.Event) (inserted, dup
 		}
 	}
 	fresh := firstOfEachID(events)
+	if err := w.settle(ctx); err != nil {
+		return 0, 0, err
+	}
 	found, err := w.existing(ctx, events, fresh)
 	if err != nil {
 		return 0, 0, err
