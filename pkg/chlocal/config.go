@@ -17,6 +17,9 @@ const (
 	ReaderUser = "grafana"
 	// ReaderPassword is ReaderUser's password on the local development server only.
 	ReaderPassword = "tokentrail-dev"
+	// StrictReaderUser is a readonly=1 user (same password): ClickHouse
+	// refuses or drops every per-query setting for it.
+	StrictReaderUser = "grafana_ro1"
 )
 
 // writeConfig writes a minimal server config and users file. We write our own
@@ -40,6 +43,7 @@ func (s *Server) writeConfig() error {
 	sum := sha256.Sum256([]byte(ReaderPassword))
 	users := strings.NewReplacer(
 		"{READER}", ReaderUser,
+		"{STRICT}", StrictReaderUser,
 		"{READER_SHA}", hex.EncodeToString(sum[:]),
 	).Replace(usersXML)
 	if err := os.WriteFile(filepath.Join(s.Dir, "config.xml"), []byte(config), 0o644); err != nil {
@@ -91,6 +95,10 @@ const usersXML = `<?xml version="1.0"?>
             <max_memory_usage>8000000000</max_memory_usage>
             <load_balancing>random</load_balancing>
         </default>
+        <strict_reader>
+            <!-- readonly=1: reads only, and no per-query settings. -->
+            <readonly>1</readonly>
+        </strict_reader>
         <reader>
             <!-- readonly=2: no writes or DDL, but per-query settings such as max_execution_time are allowed. -->
             <readonly>2</readonly>
@@ -110,6 +118,12 @@ const usersXML = `<?xml version="1.0"?>
             <profile>reader</profile>
             <quota>default</quota>
         </{READER}>
+        <{STRICT}>
+            <password_sha256_hex>{READER_SHA}</password_sha256_hex>
+            <networks><ip>::1</ip><ip>127.0.0.1</ip></networks>
+            <profile>strict_reader</profile>
+            <quota>default</quota>
+        </{STRICT}>
     </users>
     <quotas>
         <default>

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
@@ -28,7 +29,7 @@ func filterSQL(filters []models.Filter) (string, error) {
 	var parts []string
 	for i, f := range filters {
 		if !allowed(models.FilterFields, f.Field) {
-			return "", fmt.Errorf("filter %d: field %q is not allowed", i+1, f.Field)
+			return "", fmt.Errorf("filter %d: field %s is not allowed", i+1, echo.Quote(f.Field))
 		}
 		col := f.Field
 		switch f.Op {
@@ -41,7 +42,7 @@ func filterSQL(filters []models.Filter) (string, error) {
 			if len(f.Values) == 0 {
 				return "", fmt.Errorf("filter %d: %s needs values", i+1, f.Op)
 			}
-			parts = append(parts, fmt.Sprintf("%s %s %s", col, strings.ToUpper(f.Op), QuoteList(f.Values)))
+			parts = append(parts, inList(i, f))
 		case "like":
 			if len(f.Values) == 0 {
 				return "", fmt.Errorf("filter %d: like needs a pattern", i+1)
@@ -59,7 +60,7 @@ func filterSQL(filters []models.Filter) (string, error) {
 			}
 			parts = append(parts, cond)
 		default:
-			return "", fmt.Errorf("filter %d: operator %q is not allowed", i+1, f.Op)
+			return "", fmt.Errorf("filter %d: operator %s is not allowed", i+1, echo.Quote(f.Op))
 		}
 	}
 	return strings.Join(parts, " AND "), nil

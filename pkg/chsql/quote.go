@@ -8,6 +8,7 @@
 package chsql
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -37,9 +38,20 @@ func QuoteList(values []string) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
+// lastParsedDateTime is the last DateTime ClickHouse 18.16 reads from text.
+var lastParsedDateTime = time.Date(2105, 12, 31, 23, 59, 59, 0, time.UTC)
+
 // Time renders t as a literal of the event_time column's type, so the
 // comparison uses the primary key without a conversion on the column side.
+// Bounds beyond the column's range are clamped to it (exact for a range
+// bound, where ClickHouse would turn the literal into another time).
 func Time(v schema.Variant, t time.Time) string {
+	t = schema.ClampTime(v, t)
+	if v == schema.Legacy && t.After(lastParsedDateTime) {
+		// 18.16 parses no DateTime text after 2105 (it reads
+		// '2106-01-01 00:00:00' as 0); seconds are exact everywhere.
+		return fmt.Sprintf("toDateTime(%d, 'UTC')", t.Unix())
+	}
 	if v == schema.Legacy {
 		return "toDateTime(" + Quote(schema.FormatTime(v, t)) + ", 'UTC')"
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -111,7 +112,7 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
 	}
 	for _, f := range s.CorrelateBy {
 		if !allowed(models.KeyFields, f) {
-			return "", "", fmt.Errorf("correlateBy field %q is not allowed", f)
+			return "", "", fmt.Errorf("correlateBy field %s is not allowed", echo.Quote(f))
 		}
 	}
 	if s.MaxSpan <= 0 {

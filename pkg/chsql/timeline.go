@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -58,7 +59,7 @@ func DistinctValuesSQL(db, table, field string, limit int) (string, error) {
 		return "", err
 	}
 	if !allowed(models.FilterFields, field) {
-		return "", fmt.Errorf("field %q is not a normalized field: use one of %s", field, strings.Join(models.FilterFields, ", "))
+		return "", fmt.Errorf("field %s is not a normalized field: use one of %s", echo.Quote(field), strings.Join(models.FilterFields, ", "))
 	}
 	col := field
 	if enumFields[field] {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/risk"
@@ -123,10 +124,10 @@ func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Que
 		q.QueryType = QuerySequences
 	}
 	if !contains(QueryTypes, q.QueryType) {
-		return nil, badQuery("queryType %q is not supported: use one of %s", q.QueryType, strings.Join(QueryTypes, ", "))
+		return nil, badQuery("queryType %s is not supported: use one of %s", echo.Quote(q.QueryType), strings.Join(QueryTypes, ", "))
 	}
 	if to.Before(from) {
-		return nil, badQuery("time range ends (%s) before it starts (%s): pick a range whose end is after its start", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339))
+		return nil, badQuery("time range ends (%s) before it starts (%s): pick a range whose end is after its start%s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339), wrapHint(from, to))
 	}
 	q.From, q.To = from.UTC(), to.UTC()
 	if err := q.resolveSequenceFields(); err != nil {
@@ -147,7 +148,7 @@ func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Que
 			q.Format = FormatNumeric
 		}
 		if q.Format != FormatNumeric && q.Format != FormatTimeseries {
-			return nil, badQuery("format %q is not supported: use %q or %q", q.Format, FormatNumeric, FormatTimeseries)
+			return nil, badQuery("format %s is not supported: use %q or %q", echo.Quote(q.Format), FormatNumeric, FormatTimeseries)
 		}
 	case QueryTimeline:
 		if q.Limit == 0 {
@@ -166,10 +167,10 @@ func (q *Query) resolveSequenceFields() error {
 	} else {
 		d, err := ParseSpan(q.MaxSpanRaw)
 		if err != nil {
-			return badQuery("maxSpan %q is not a duration: use a positive Go duration up to 30 days such as 30m, 1h or 36h (days as 2d)", q.MaxSpanRaw)
+			return badQuery("maxSpan %s is not a duration of at most 30 days: use a positive Go duration such as 30m, 1h or 36h (days as 2d)", echo.Quote(q.MaxSpanRaw))
 		}
 		if d <= 0 || d > MaxSpanLimit {
-			return badQuery("maxSpan %q is out of range: use a positive duration up to 30d (720h)", q.MaxSpanRaw)
+			return badQuery("maxSpan %s is out of range: use a positive duration up to 30d (720h)", echo.Quote(q.MaxSpanRaw))
 		}
 		q.MaxSpan = d
 	}
@@ -246,52 +247,38 @@ func (q *Query) resolveFilters() error {
 		f.Op = strings.ToLower(strings.Join(strings.Fields(f.Op), " "))
 		n := i + 1
 		if !contains(FilterFields, f.Field) {
-			return badQuery("filter %d: field %q is not a normalized field: use one of %s", n, f.Field, strings.Join(FilterFields, ", "))
+			return badQuery("filter %d: field %s is not a normalized field: use one of %s", n, echo.Quote(f.Field), strings.Join(FilterFields, ", "))
 		}
 		if !contains(FilterOps, f.Op) {
-			return badQuery("filter %d on %s: operator %q is not supported: use one of %s", n, f.Field, f.Op, strings.Join(FilterOps, ", "))
+			return badQuery("filter %d on %s: operator %s is not supported: use one of %s", n, f.Field, echo.Quote(f.Op), strings.Join(FilterOps, ", "))
 		}
 		if (f.Op == "=" || f.Op == "!=") && len(f.Values) != 1 {
 			return badQuery("filter %d on %s: operator %q takes exactly one value, got %d (use \"in\" or \"not in\" for several)", n, f.Field, f.Op, len(f.Values))
 		}
 		for _, v := range f.Values {
-			if len(v) > 1024 {
-				return badQuery("filter %d on %s: a value is longer than 1024 characters", n, f.Field)
+			if len(v) > MaxValueLength {
+				return badQuery("filter %d on %s: a value is %d bytes long; values may have at most %d", n, f.Field, len(v), MaxValueLength)
 			}
 			if allowed, ok := closedValues[f.Field]; ok && f.Op != "like" && !contains(allowed, v) {
-				return badQuery("filter %d: %s %q is not a known value: use one of %s", n, f.Field, v, strings.Join(allowed, ", "))
+				return badQuery("filter %d: %s %s is not a known value: use one of %s", n, f.Field, echo.Quote(v), strings.Join(allowed, ", "))
 			}
 		}
 	}
-	return nil
+	return q.checkFilterSizes()
 }
 
 func checkFields(name string, fields, allowed []string) error {
 	seen := map[string]bool{}
 	for _, f := range fields {
 		if !contains(allowed, f) {
-			return badQuery("%s field %q is not supported: use any of %s", name, clip(f), strings.Join(allowed, ", "))
+			return badQuery("%s field %s is not supported: use any of %s", name, echo.Quote(f), strings.Join(allowed, ", "))
 		}
 		if seen[f] {
-			return badQuery("%s lists %q twice: list each field once", name, f)
+			return badQuery("%s lists %s twice: list each field once", name, echo.Quote(f))
 		}
 		seen[f] = true
 	}
 	return nil
-}
-
-// ParseSpan parses a Go duration, also accepting whole days ("2d") since
-// analysts think in days.
-func ParseSpan(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, "d") {
-		var days int
-		if _, err := fmt.Sscanf(s, "%dd", &days); err != nil || fmt.Sprintf("%dd", days) != s {
-			return 0, fmt.Errorf("bad day count %q", s)
-		}
-		return time.Duration(days) * 24 * time.Hour, nil
-	}
-	return time.ParseDuration(s)
 }
 
 func contains(list []string, s string) bool {

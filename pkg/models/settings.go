@@ -13,6 +13,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/risk"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -187,14 +188,20 @@ func (s *PluginSettings) Validate() error {
 	if s.Host == "" {
 		return invalid("host is empty: enter the ClickHouse server's host name or IP address")
 	}
+	if len(s.Host) > 253 {
+		return invalid("host is %d characters long: a host name has at most 253", len(s.Host))
+	}
+	if len(s.Username) > 256 {
+		return invalid("username is %d characters long: use at most 256", len(s.Username))
+	}
 	if strings.ContainsAny(s.Host, " /?#@") || strings.Contains(s.Host, "://") {
-		return invalid("host %q must be a bare host name or IP address, without scheme, port, path or credentials", s.Host)
+		return invalid("host %s must be a bare host name or IP address, without scheme, port, path or credentials", echo.Quote(s.Host))
 	}
 	if s.Port < 1 || s.Port > 65535 {
 		return invalid("port %d is out of range: use 1-65535 (ClickHouse defaults: 9000 native, 8123 http, 9440/8443 with TLS)", s.Port)
 	}
 	if s.Protocol != ProtocolNative && s.Protocol != ProtocolHTTP {
-		return invalid("protocol %q is not supported: use %q or %q", s.Protocol, ProtocolNative, ProtocolHTTP)
+		return invalid("protocol %s is not supported: use %q or %q", echo.Quote(s.Protocol), ProtocolNative, ProtocolHTTP)
 	}
 	if err := schema.CheckIdentifier("database", s.Database); err != nil {
 		return invalid("%s", err)
@@ -245,7 +252,7 @@ func intSetting(name string, raw json.RawMessage, def int) (int, error) {
 	v = strings.Trim(v, `"`)
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt32 {
-		return 0, invalid("%s must be a whole number, got %s", name, string(raw))
+		return 0, invalid("%s must be a whole number, got %s", name, echo.Clip(string(raw)))
 	}
 	return int(f), nil
 }
@@ -257,7 +264,7 @@ func boolSetting(name string, raw json.RawMessage) (bool, error) {
 	case "true":
 		return true, nil
 	}
-	return false, invalid("%s must be true or false, got %s", name, string(raw))
+	return false, invalid("%s must be true or false, got %s", name, echo.Clip(string(raw)))
 }
 
 // listSetting accepts a JSON list of strings or one comma-separated string.
@@ -280,7 +287,7 @@ func listSetting(name string, raw json.RawMessage) ([]string, error) {
 		}
 		return out, nil
 	}
-	return nil, invalid("%s must be a list of app ids, got %s", name, string(raw))
+	return nil, invalid("%s must be a list of app ids, got %s", name, echo.Clip(string(raw)))
 }
 
 // jsonProblem describes a JSON decoding error without echoing the input,

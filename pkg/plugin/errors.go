@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/store"
 )
@@ -24,6 +25,12 @@ func errorResponse(err error) backend.DataResponse {
 		status = backend.StatusBadRequest
 	case errors.Is(err, store.ErrAuth):
 		status = backend.StatusUnauthorized
+	case errors.Is(err, store.ErrBusy):
+		status = backend.StatusTooManyRequests
+	case errors.Is(err, store.ErrQueryTooLarge):
+		status = backend.StatusBadRequest
+	case errors.Is(err, store.ErrConnectionLost):
+		status = backend.StatusBadGateway
 	case errors.Is(err, store.ErrTimeout):
 		status = backend.StatusTimeout
 	case errors.Is(err, store.ErrUnreachable), errors.Is(err, store.ErrTLS), errors.Is(err, store.ErrProtocol):
@@ -44,5 +51,5 @@ func errorResponse(err error) backend.DataResponse {
 }
 
 func recovered(v any) error {
-	return fmt.Errorf("%w: %v; please report it with the query that caused it", ErrPanic, v)
+	return fmt.Errorf("%w: %s; please report it with the query that caused it", ErrPanic, echo.Clip(fmt.Sprint(v)))
 }

@@ -2,9 +2,12 @@ package plugin
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
+	"github.com/tokentrail/tokentrail/pkg/echo"
 )
 
 // CheckHealth is Grafana's "Save & test": it connects, checks that the
@@ -13,7 +16,7 @@ import (
 func (d *Datasource) CheckHealth(ctx context.Context, _ *backend.CheckHealthRequest) (res *backend.CheckHealthResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			log.DefaultLogger.Error("panic in CheckHealth", "panic", v)
+			log.DefaultLogger.Error("panic in CheckHealth", "panic", echo.Clip(fmt.Sprint(v)))
 			res, err = &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: recovered(v).Error()}, nil
 		}
 	}()

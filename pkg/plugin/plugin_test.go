@@ -26,7 +26,7 @@ func newDS(t *testing.T, jsonData string) *Datasource {
 }
 
 func dq(ref, js string) backend.DataQuery {
-	now := time.Now()
+	now := time.Now().Truncate(time.Millisecond) // Grafana's resolution, as the SDK delivers it
 	return backend.DataQuery{RefID: ref, JSON: json.RawMessage(js), TimeRange: backend.TimeRange{From: now.Add(-time.Hour), To: now}}
 }
 

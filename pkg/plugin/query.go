@@ -3,12 +3,14 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/frames"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/store"
@@ -20,26 +22,39 @@ import (
 const MaxEpisodes = 10000
 
 // QueryData answers each query on its own: a bad or failing query gets its
-// own error and the other queries of the request still answer.
+// own error and the other queries of the request still answer. They run
+// at once, as separate panels do; the store's pool queues them.
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
 	for _, q := range req.Queries {
-		resp.Responses[q.RefID] = d.query(ctx, q)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := d.query(ctx, q)
+			mu.Lock()
+			resp.Responses[q.RefID] = r
+			mu.Unlock()
+		}()
 	}
+	wg.Wait()
 	return resp, nil
 }
 
 func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backend.DataResponse) {
 	defer func() {
 		if v := recover(); v != nil {
-			log.DefaultLogger.Error("panic in query", "refId", dq.RefID, "panic", v)
+			log.DefaultLogger.Error("panic in query", "refId", echo.Clip(dq.RefID), "panic", echo.Clip(fmt.Sprint(v)))
 			res = errorResponse(recovered(v))
 		}
 	}()
 	if d.settingsErr != nil {
 		return errorResponse(d.settingsErr)
 	}
-	q, err := models.ParseQuery(dq.JSON, dq.QueryType, dq.TimeRange.From, dq.TimeRange.To)
+	q, err := models.ParseQuery(dq.JSON, dq.QueryType, models.GrafanaTime(dq.TimeRange.From), models.GrafanaTime(dq.TimeRange.To))
 	if err != nil {
 		return errorResponse(err)
 	}
@@ -51,7 +66,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 	case models.QueryTimeline:
 		return d.timeline(ctx, q)
 	}
-	return errorResponse(fmt.Errorf("%w: queryType %q is not handled", models.ErrInvalidQuery, q.QueryType))
+	return errorResponse(fmt.Errorf("%w: queryType %s is not handled", models.ErrInvalidQuery, echo.Quote(q.QueryType)))
 }
 
 func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.DataResponse {
@@ -84,6 +99,9 @@ func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq bac
 		eps[i].Actions, eps[i].Targets, eps[i].Reasons, eps[i].Networks, eps[i].UserAgents = nil, nil, nil, nil, nil
 	}
 	if q.Format == models.FormatTimeseries {
+		if err := models.CheckBucketRange(q.From, q.To); err != nil {
+			return errorResponse(err)
+		}
 		return backend.DataResponse{Frames: frames.CountsTimeSeries(eps, q.GroupBy, q.From, q.To, bucket(dq), ranked.SQL)}
 	}
 	return backend.DataResponse{Frames: data.Frames{frames.CountsNumeric(eps, q.GroupBy, ranked.SQL)}}

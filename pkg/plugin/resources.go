@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
@@ -21,7 +23,7 @@ import (
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			log.DefaultLogger.Error("panic in CallResource", "path", req.Path, "panic", v)
+			log.DefaultLogger.Error("panic in CallResource", "path", echo.Clip(req.Path), "panic", echo.Clip(fmt.Sprint(v)))
 			err = sendJSON(sender, http.StatusInternalServerError, map[string]string{"error": recovered(v).Error()})
 		}
 	}()
@@ -58,7 +60,7 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 		}
 		return sendJSON(sender, http.StatusOK, map[string]any{"values": values})
 	}
-	return sendJSON(sender, http.StatusNotFound, map[string]string{"error": "unknown resource " + req.Path + ": use fields or values"})
+	return sendJSON(sender, http.StatusNotFound, map[string]string{"error": "unknown resource " + echo.Quote(req.Path) + ": use fields or values"})
 }
 
 func sendJSON(sender backend.CallResourceResponseSender, status int, body any) error {

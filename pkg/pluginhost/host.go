@@ -169,7 +169,15 @@ func (h *Host) CheckHealth(ctx context.Context, pc backend.PluginContext) (*back
 
 // QueryData sends a query request and decodes the Arrow frames it returns.
 func (h *Host) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
-	resp, err := h.data.QueryData(ctx, backend.ToProto().QueryDataRequest(req))
+	preq := backend.ToProto().QueryDataRequest(req)
+	// Grafana sends the range as epoch milliseconds. The SDK's ToProto
+	// goes through UnixNano, which wraps for dates after 2262; send the
+	// exact milliseconds, as a JavaScript Date holds them.
+	for i, q := range req.Queries {
+		preq.Queries[i].TimeRange.FromEpochMS = q.TimeRange.From.UnixMilli()
+		preq.Queries[i].TimeRange.ToEpochMS = q.TimeRange.To.UnixMilli()
+	}
+	resp, err := h.data.QueryData(ctx, preq)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/echo"
 )
 
 // Variant is the flavour of DDL a server can hold.
@@ -46,6 +48,40 @@ func ForVersion(version string) Variant {
 		return Legacy
 	}
 	return Modern
+}
+
+// TimeBounds is the earliest and latest event_time the variant's column
+// holds on every server version: DateTime counts unsigned 32-bit seconds
+// from 1970 (so ends in 2106); DateTime64 covered 1925-2283 when it came in
+// (20.1) and more since. ClickHouse does not refuse a literal outside these
+// bounds: it silently turns it into another time.
+func TimeBounds(v Variant) (time.Time, time.Time) {
+	if v == Legacy {
+		return time.Unix(0, 0).UTC(), time.Unix(1<<32-1, 0).UTC()
+	}
+	return time.Date(1925, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2283, 11, 11, 23, 59, 59, 999e6, time.UTC)
+}
+
+// ClampTime moves t into TimeBounds(v). Only for literals that bound a
+// range: a bound beyond what the column holds selects the same rows as the
+// column's own limit.
+func ClampTime(v Variant, t time.Time) time.Time {
+	lo, hi := TimeBounds(v)
+	if t.Before(lo) {
+		return lo
+	}
+	if t.After(hi) {
+		return hi
+	}
+	return t
+}
+
+// TimeColumnName is the event_time column type of the variant, for messages.
+func TimeColumnName(v Variant) string {
+	if v == Legacy {
+		return "DateTime"
+	}
+	return "DateTime64(3)"
 }
 
 // ForColumnType tells the variant of an existing table from the type of its
@@ -152,7 +188,7 @@ func ValidIdentifier(s string) bool { return identRE.MatchString(s) }
 // CheckIdentifier returns an error that names the setting and the rule.
 func CheckIdentifier(setting, s string) error {
 	if !ValidIdentifier(s) {
-		return fmt.Errorf("%s %q is not a valid name: use 1-64 letters, digits or underscores, starting with a letter or underscore", setting, s)
+		return fmt.Errorf("%s %s is not a valid name: use 1-64 letters, digits or underscores, starting with a letter or underscore", setting, echo.Quote(s))
 	}
 	return nil
 }

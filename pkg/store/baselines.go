@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/ext"
 
 	"github.com/tokentrail/tokentrail/pkg/chsql"
@@ -79,20 +78,11 @@ type driverRows interface {
 	Scan(dest ...any) error
 }
 
-// stream runs sql with tbl attached and hands the rows to read.
+// stream runs sql with tbl attached and hands the rows to read, through
+// the store's run path (limits, queueing, cancel; see run).
 func (st *Store) stream(ctx context.Context, sql string, tbl *ext.Table, read func(driverRows) error) error {
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	ctx = clickhouse.Context(ctx, clickhouse.WithExternalTable(tbl))
-	rows, err := st.conn.Query(ctx, sql)
-	if err != nil {
-		return Classify(err, st.settings)
-	}
-	defer rows.Close()
-	if err := read(rows); err != nil {
-		return Classify(err, st.settings)
-	}
-	return Classify(rows.Err(), st.settings)
+	_, err := st.run(ctx, statement{sql: sql, ext: []*ext.Table{tbl}, reader: read}, nil)
+	return err
 }
 
 // lookupSets are the distinct keys, identities, apps and tokens of a set

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
@@ -30,10 +31,17 @@ var (
 	ErrProtocol    = errors.New("ClickHouse did not speak the configured protocol")
 	ErrCanceled    = errors.New("query was canceled")
 	ErrServer      = errors.New("ClickHouse returned an error")
+	// Failures that only queries meet.
+	ErrBusy           = errors.New("ClickHouse is busy")
+	ErrConnectionLost = errors.New("the server closed the connection during the query")
+	ErrQueryTooLarge  = errors.New("the query is too large for ClickHouse")
 )
 
 // ClickHouse server error codes we translate.
 const (
+	codeSyntax           = 62
+	codeReadonly         = 164
+	codeTooManyQueries   = 202
 	codeUnknownTable     = 60
 	codeUnknownDatabase  = 81
 	codeTimeoutExceeded  = 159
@@ -56,7 +64,7 @@ func Classify(err error, s *models.PluginSettings) error {
 	if errors.As(err, &ex) {
 		switch ex.Code {
 		case codeAuthFailed, codeUnknownUser, codeWrongPassword, codeRequiredPassword:
-			return fmt.Errorf("%w for user %q at %s: check the username and password in the datasource settings", ErrAuth, userName(s), addr)
+			return fmt.Errorf("%w for user %s at %s: check the username and password in the datasource settings", ErrAuth, echo.Quote(userName(s)), addr)
 		case codeUnknownDatabase:
 			return fmt.Errorf("%w: %q on %s; create it or correct the database setting", ErrNoDatabase, s.Database, addr)
 		case codeUnknownTable:
@@ -91,7 +99,7 @@ func Classify(err error, s *models.PluginSettings) error {
 	}
 	var dns *net.DNSError
 	if errors.As(err, &dns) {
-		return fmt.Errorf("%w: host %q cannot be resolved; check the host setting", ErrUnreachable, s.Host)
+		return fmt.Errorf("%w: host %s cannot be resolved; check the host setting", ErrUnreachable, echo.Quote(s.Host))
 	}
 	if errors.Is(err, syscall.ECONNREFUSED) {
 		return fmt.Errorf("%w at %s: connection refused; check the host and port and that the server is running", ErrUnreachable, addr)
@@ -113,7 +121,8 @@ func Classify(err error, s *models.PluginSettings) error {
 // IsUserError reports whether the fix lies with the Grafana user or admin
 // (settings, query, the ClickHouse they pointed us at) rather than the plugin.
 func IsUserError(err error) bool {
-	for _, k := range []error{ErrUnreachable, ErrAuth, ErrTLS, ErrTimeout, ErrNoDatabase, ErrNoTable, ErrSchema, ErrProtocol, ErrCanceled, ErrServer, models.ErrInvalidSettings, models.ErrInvalidQuery} {
+	for _, k := range []error{ErrUnreachable, ErrAuth, ErrTLS, ErrTimeout, ErrNoDatabase, ErrNoTable, ErrSchema, ErrProtocol, ErrCanceled, ErrServer,
+		ErrBusy, ErrConnectionLost, ErrQueryTooLarge, models.ErrInvalidSettings, models.ErrInvalidQuery} {
 		if errors.Is(err, k) {
 			return true
 		}

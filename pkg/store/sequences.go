@@ -17,7 +17,7 @@ import (
 // follows one key's rows, not the table. It returns the executed SQL.
 func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engine.Episode) error) (string, error) {
 	s := st.settings
-	table, err := st.Table(ctx)
+	table, err := st.prepare(ctx, q)
 	if err != nil {
 		return "", err
 	}
@@ -42,13 +42,6 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	rows, err := st.conn.Query(ctx, sql)
-	if err != nil {
-		return sql, Classify(err, s)
-	}
-	defer rows.Close()
 	var (
 		r                  engine.Row
 		category, authMeth string
@@ -57,17 +50,15 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 		&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
 		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity,
 	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return sql, Classify(err, s)
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
+		if err := scan(dest...); err != nil {
+			return err
 		}
 		r.Category, r.AuthMethod = event.Category(category), event.AuthMethod(authMeth)
-		if err := det.Add(r); err != nil {
-			return sql, err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return sql, Classify(err, s)
+		return det.Add(r)
+	})
+	if err != nil {
+		return sql, err
 	}
 	return sql, det.Close()
 }

@@ -10,11 +10,12 @@ import (
 	"crypto/x509"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
@@ -22,8 +23,12 @@ import (
 
 // Store is one datasource instance's connection pool.
 type Store struct {
-	conn     driver.Conn
+	pool     *pool
 	settings *models.PluginSettings
+	// settingsRefused is set once the server refused the per-query
+	// SETTINGS clause (a readonly=1 user on a newer server); statements
+	// are then sent without it.
+	settingsRefused atomic.Bool
 
 	mu    sync.Mutex
 	table *TableInfo // cached once the table has been seen
@@ -37,11 +42,11 @@ func Open(s *models.PluginSettings) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := clickhouse.Open(opts)
+	p, err := newPool(opts, s.MaxOpenConns, s.Protocol != models.ProtocolHTTP)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", models.ErrInvalidSettings, err)
 	}
-	return &Store{conn: conn, settings: s}, nil
+	return &Store{pool: p, settings: s}, nil
 }
 
 // Options maps the settings onto clickhouse-go's options. Every setting the
@@ -108,23 +113,10 @@ func tlsConfig(s *models.PluginSettings) (*tls.Config, error) {
 
 // Close releases the pool; Grafana calls it through the instance disposer
 // when the datasource's settings change or it is deleted.
-func (st *Store) Close() error { return st.conn.Close() }
+func (st *Store) Close() error { return st.pool.close() }
 
 // Settings returns the settings the pool was built from.
 func (st *Store) Settings() *models.PluginSettings { return st.settings }
-
-// queryContext bounds a statement by queryTimeoutSeconds on both sides: the
-// context cancels the client (and clickhouse-go then cancels the query on
-// the server), and max_execution_time stops the server even if the client
-// vanished.
-func (st *Store) queryContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	timeout := time.Duration(st.settings.QueryTimeoutSeconds) * time.Second
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{
-		"max_execution_time": st.settings.QueryTimeoutSeconds,
-	}))
-	return ctx, cancel
-}
 
 // TableInfo is what the plugin needs to know about the configured table
 // beyond the required columns.
@@ -147,18 +139,24 @@ func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 	if st.table != nil {
 		return *st.table, nil
 	}
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
 	cols, err := st.columns(ctx)
 	if err != nil {
 		return TableInfo{}, err
+	}
+	if len(cols) == 0 {
+		// No columns at all: the table (or database) is missing. Say so,
+		// as the health check does.
+		if err := st.missingTable(ctx); err != nil {
+			return TableInfo{}, err
+		}
 	}
 	if _, ok := cols["event_time"]; !ok {
 		return TableInfo{}, fmt.Errorf("%w: table %s.%s has no event_time column: create it with `tokentrail schema apply`", ErrSchema, st.settings.Database, st.settings.Table)
 	}
 	info := describe(cols)
-	if v, err := st.conn.ServerVersion(); err == nil {
-		info.ServerMajor = int(v.Version.Major)
+	var version string
+	if err := st.queryRow(ctx, "SELECT version()", &version); err == nil {
+		info.ServerMajor, _ = strconv.Atoi(strings.SplitN(version, ".", 2)[0])
 	}
 	st.table = &info
 	return info, nil
@@ -175,7 +173,6 @@ func describe(cols map[string]string) TableInfo {
 // QueryRowForBench runs one single-row statement with the datasource's
 // limits; the benchmark uses it to time ClickHouse on the same pool.
 func (st *Store) QueryRowForBench(ctx context.Context, sql string, dest ...any) error {
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	return Classify(st.conn.QueryRow(ctx, sql).Scan(dest...), st.settings)
+	_, err := st.run(ctx, statement{sql: sql}, func(scan func(...any) error) error { return scan(dest...) })
+	return err
 }

@@ -15,7 +15,7 @@ import (
 // says the range held more.
 func (st *Store) Timeline(ctx context.Context, q *models.Query) (events []event.Event, sql string, truncated bool, err error) {
 	s := st.settings
-	table, err := st.Table(ctx)
+	table, err := st.prepare(ctx, q)
 	if err != nil {
 		return nil, "", false, err
 	}
@@ -26,33 +26,27 @@ func (st *Store) Timeline(ctx context.Context, q *models.Query) (events []event.
 	if err != nil {
 		return nil, "", false, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	rows, err := st.conn.Query(ctx, sql)
-	if err != nil {
-		return nil, sql, false, Classify(err, s)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
+		if len(events) == q.Limit {
+			truncated = true
+			return nil // the rest streams by; the statement fetched one more row only
+		}
 		var e event.Event
 		var category, auth, scopes string
-		if err := rows.Scan(&e.EventTime, &e.Source, &e.Action, &category, &auth, &e.Outcome,
+		if err := scan(&e.EventTime, &e.Source, &e.Action, &category, &auth, &e.Outcome,
 			&e.ActorID, &e.ActorName, &e.AppID, &e.AppName, &e.TokenID, &e.SrcIP, &e.UserAgent, &e.SessionID,
 			&e.TargetType, &e.TargetID, &e.TargetName, &scopes, &e.Sensitivity, &e.EventID, &e.Raw); err != nil {
-			return nil, sql, false, Classify(err, s)
+			return err
 		}
 		e.Category, e.AuthMethod = event.Category(category), event.AuthMethod(auth)
 		if scopes != "" {
 			e.Scopes = strings.Fields(scopes)
 		}
-		if len(events) == q.Limit {
-			truncated = true
-			break
-		}
 		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, sql, false, Classify(err, s)
+		return nil
+	})
+	if err != nil {
+		return nil, sql, false, err
 	}
 	return events, sql, truncated, nil
 }
@@ -63,21 +57,15 @@ func (st *Store) Values(ctx context.Context, field string, limit int) ([]string,
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	rows, err := st.conn.Query(ctx, sql)
-	if err != nil {
-		return nil, Classify(err, st.settings)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	_, err = st.run(ctx, statement{sql: sql}, func(scan func(...any) error) error {
 		var v string
 		var c uint64
-		if err := rows.Scan(&v, &c); err != nil {
-			return nil, Classify(err, st.settings)
+		if err := scan(&v, &c); err != nil {
+			return err
 		}
 		out = append(out, v)
-	}
-	return out, Classify(rows.Err(), st.settings)
+		return nil
+	})
+	return out, err
 }

@@ -32,6 +32,7 @@ var commands = map[string]command{
 	"demo":       {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
 	"bench":      {"benchmark the sequences query against a ClickHouse scan: bench [--events N]", runBench},
 	"eval":       {"measure the risk ranking on the sample organisation: eval [--seeds 1,2,3] [--events N]", runEval},
+	"soak":       {"mixed panels at a set concurrency for a set time: soak [--concurrency N] [--duration D]", runSoak},
 }
 
 func main() {
