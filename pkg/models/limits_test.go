@@ -80,6 +80,8 @@ func TestHostileInputIsNotEchoedWhole(t *testing.T) {
 		`{"filters":[{"field":"actor_id","op":"` + big + `","values":["x"]}]}`,
 		`{"filters":[{"field":"category","op":"=","values":["` + big[:1000] + `"]}]}`,
 		`{"queryType":"sequenceCounts","format":"` + big + `"}`,
+		`{"minSeverity":"` + big + `"}`,
+		`{"signinWindow":"` + big + `"}`,
 		`{"queryType":"` + `\u0000` + strings.Repeat(`\u0000`, 5000) + `"}`,
 	} {
 		_, err := ParseQuery(json.RawMessage(js), "", from, to)

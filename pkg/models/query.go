@@ -202,24 +202,17 @@ func (q *Query) resolveRiskFields() error {
 	if q.SigninWindowRaw != "" {
 		d, err := ParseSpan(q.SigninWindowRaw)
 		if err != nil || d <= 0 || d > MaxSigninWindow {
-			return badQuery("signinWindow %q is not a duration from 1s to 7d: use for example 12h or 1d", clip(q.SigninWindowRaw))
+			return badQuery("signinWindow %s is not a duration from 1s to 7d: use for example 12h or 1d", echo.Quote(q.SigninWindowRaw))
 		}
 		q.SigninWindow = d
 	}
 	sev, err := risk.ParseSeverity(q.MinSeverity)
 	if err != nil {
-		return badQuery("minSeverity: %v", err)
+		// Not the parser's message: it would repeat the input whole.
+		return badQuery("minSeverity: severity %s is unknown: use one of %s", echo.Quote(q.MinSeverity), strings.Join(risk.Severities, ", "))
 	}
 	q.MinSeverity = sev
 	return nil
-}
-
-// clip shortens user input quoted back in an error message.
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
 }
 
 // closedValues are the allowed values of the enum columns; a filter on them
