@@ -181,12 +181,7 @@ func (a *attempt) rows(ctx context.Context, row rowFunc) error {
 	}
 	if a.reader != nil {
 		if err := a.reader(scanRows{rows, scan}); err != nil {
-			a.stop()
-			var se *scanError
-			if errors.As(err, &se) {
-				return err
-			}
-			return &rowError{err}
+			return a.gaveUp(err)
 		}
 		return rows.Err()
 	}
@@ -195,17 +190,22 @@ func (a *attempt) rows(ctx context.Context, row rowFunc) error {
 			continue
 		}
 		if err := row(scan); err != nil {
-			// The caller or the engine gave up: stop the statement
-			// instead of draining the rest of its result.
-			a.stop()
-			var se *scanError
-			if errors.As(err, &se) {
-				return err
-			}
-			return &rowError{err}
+			return a.gaveUp(err)
 		}
 	}
 	return rows.Err()
+}
+
+// gaveUp stops the statement when the caller or the engine failed on a
+// row, instead of draining the rest of its result, and marks the error as
+// theirs (a scan error stays one: the table's types are at fault).
+func (a *attempt) gaveUp(err error) error {
+	a.stop()
+	var se *scanError
+	if errors.As(err, &se) {
+		return err
+	}
+	return &rowError{err}
 }
 
 // scanRows hands a reader the rows with scan errors marked.
