@@ -36,7 +36,9 @@ func sequenceSpecs() map[string]SequenceSpec {
 	single.Variant = schema.Modern
 	single.MaxSpan = 90 * time.Second
 	single.ExcludeApps = []string{"ignored-because-app_id-is-not-a-key"}
-	return map[string]SequenceSpec{"sequences_default": base, "sequences_approved_filters": approved, "sequences_token_modern": single, "sequences_key_hash": hashed}
+	broad := hashed
+	broad.CorrelateBy, broad.SensitiveNeedsToken = []string{"actor_id"}, true
+	return map[string]SequenceSpec{"sequences_default": base, "sequences_approved_filters": approved, "sequences_token_modern": single, "sequences_key_hash": hashed, "sequences_broad": broad}
 }
 
 // The golden files pin the exact statements; a reviewer reads them to see
@@ -107,18 +109,8 @@ func TestBuildersRejectUnsafeInput(t *testing.T) {
 // Every statement the builders emit parses and runs on the real server
 // (Debian's 18.16 here), against the legacy table it would meet there.
 func TestStatementsRunOnClickHouse(t *testing.T) {
-	s := chlocal.ForTest(t)
-	db := s.TempDatabase(t)
+	s, db, v := tableOnServer(t)
 	ctx := context.Background()
-	version, err := s.Exec(ctx, "SELECT version()", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := schema.ForVersion(version)
-	ddl, _ := schema.CreateTable(v, db, "saas_audit_events")
-	if _, err := s.Exec(ctx, ddl, nil); err != nil {
-		t.Fatal(err)
-	}
 	var stmts []string
 	for _, spec := range sequenceSpecs() {
 		spec.Database, spec.Variant = db, v
@@ -135,7 +127,7 @@ func TestStatementsRunOnClickHouse(t *testing.T) {
 	stmts = append(stmts, tl, vals, stats, DatabaseExistsSQL(db), TableExistsSQL(db, "saas_audit_events"), ColumnsSQL(db, "saas_audit_events"))
 	for _, sql := range stmts {
 		if _, err := s.Exec(ctx, sql, nil); err != nil {
-			t.Errorf("ClickHouse %s rejected:\n%s\n%v", strings.TrimSpace(version), sql, err)
+			t.Errorf("ClickHouse (%s schema) rejected:\n%s\n%v", v, sql, err)
 		}
 	}
 }
@@ -163,4 +155,22 @@ func hexOf(s string) string {
 		b = append(b, digits[s[i]>>4], digits[s[i]&15])
 	}
 	return string(b)
+}
+
+// tableOnServer creates the normalized table, in the variant the local
+// server supports, in a database of the test's own.
+func tableOnServer(t *testing.T) (*chlocal.Server, string, schema.Variant) {
+	t.Helper()
+	s := chlocal.ForTest(t)
+	db := s.TempDatabase(t)
+	version, err := s.Exec(context.Background(), "SELECT version()", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := schema.ForVersion(version)
+	ddl, _ := schema.CreateTable(v, db, "saas_audit_events")
+	if _, err := s.Exec(context.Background(), ddl, nil); err != nil {
+		t.Fatal(err)
+	}
+	return s, db, v
 }

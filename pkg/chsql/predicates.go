@@ -15,7 +15,14 @@ const (
 	revokePred = "(category = 'revoke')"
 )
 
-func sensitivePred(minSensitivity int) string {
+// tokenBasedPred mirrors engine's Row.tokenBased: the event itself was made
+// with a token, or by an app that is not a person's interactive client.
+const tokenBasedPred = "(auth_method IN ('oauth', 'api_token', 'pat', 'service_account') OR (app_id != '' AND auth_method != 'interactive'))"
+
+func sensitivePred(minSensitivity int, needsToken bool) string {
+	if needsToken {
+		return fmt.Sprintf("(category IN ('data_access', 'config_change') AND sensitivity >= %d AND %s)", minSensitivity, tokenBasedPred)
+	}
 	return fmt.Sprintf("(category IN ('data_access', 'config_change') AND sensitivity >= %d)", minSensitivity)
 }
 

@@ -26,6 +26,9 @@ type SequenceSpec struct {
 	MaxSpan         time.Duration
 	CorrelateBy     []string
 	MinSensitivity  int
+	// SensitiveNeedsToken: only sensitive events made with a token count
+	// (the broad preset); see engine.Params.
+	SensitiveNeedsToken bool
 	// ExcludeApps are approved app ids to drop in SQL. Only honoured when
 	// app_id is part of the key: then dropping rows equals dropping the
 	// key's episodes. Otherwise the engine drops episodes by their app.
@@ -131,7 +134,7 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
 	keyList := strings.Join(s.CorrelateBy, ", ")
 	hash := s.keyHash()
 	numeric, text := s.candidateFilters()
-	sensitive := sensitivePred(s.MinSensitivity)
+	sensitive := sensitivePred(s.MinSensitivity, s.SensitiveNeedsToken)
 	// windowFunnel counts whole seconds on a DateTime; rounding the span up
 	// keeps the pre-filter a superset of the exact millisecond rule.
 	windowSeconds := int64(math.Ceil(s.MaxSpan.Seconds()))
@@ -182,5 +185,5 @@ func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, min
 		return "", err
 	}
 	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE event_time >= %s AND event_time <= %s AND (%s OR %s)",
-		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity)), nil
+		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity, false)), nil
 }

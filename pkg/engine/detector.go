@@ -120,7 +120,7 @@ var errClosed = errors.New("detector is closed: create a new Detector for anothe
 // step applies one row of the current key to the state machine.
 func (d *Detector) step(r *Row) error {
 	d.expire(r.EventTime) // on every row, so state never lags behind the stream
-	access, sensitive, revoke := r.isAccess(), r.isSensitive(d.p.MinSensitivity), r.isRevoke()
+	access, sensitive, revoke := r.isAccess(), r.isSensitive(d.p.MinSensitivity, d.p.SensitiveNeedsToken), r.isRevoke()
 	if !access && !sensitive && !revoke {
 		return nil
 	}

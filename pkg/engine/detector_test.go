@@ -177,7 +177,7 @@ func TestClassification(t *testing.T) {
 		if got := r.isAccess(); got != tc.access {
 			t.Errorf("%s/%s access = %v, want %v", tc.cat, tc.auth, got, tc.access)
 		}
-		if got := r.isSensitive(event.SensitivityMedium); got != tc.sensitive {
+		if got := r.isSensitive(event.SensitivityMedium, false); got != tc.sensitive {
 			t.Errorf("%s/%s sensitive = %v, want %v", tc.cat, tc.auth, got, tc.sensitive)
 		}
 		if got := r.isRevoke(); got != tc.revoke {

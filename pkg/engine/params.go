@@ -33,6 +33,12 @@ type Params struct {
 	// dropped unless IncludeApproved is set, then kept and marked Approved.
 	ApprovedApps    map[string]bool
 	IncludeApproved bool
+	// SensitiveNeedsToken narrows the sensitive events to those made with a
+	// token: a token auth method, or a non-empty app_id on an event that is
+	// not interactive. The broad preset correlates by actor alone, for
+	// vendors whose consent and later use name the app differently; this
+	// keeps the person's own interactive work from matching the access.
+	SensitiveNeedsToken bool
 }
 
 // Validate reports every problem with p at once, each naming the parameter

@@ -86,13 +86,19 @@ func (r *Row) isAccess() bool {
 
 // isSensitive reports whether the row is the kind of follow-up activity
 // AN0020 looks for: data access or configuration change at or above the
-// configured sensitivity.
-func (r *Row) isSensitive(minSensitivity uint8) bool {
+// configured sensitivity, and, when needsToken is set, made with a token.
+func (r *Row) isSensitive(minSensitivity uint8, needsToken bool) bool {
 	switch r.Category {
 	case event.CategoryDataAccess, event.CategoryConfigChange:
-		return r.Sensitivity >= minSensitivity
+		return r.Sensitivity >= minSensitivity && (!needsToken || r.tokenBased())
 	}
 	return false
+}
+
+// tokenBased reports whether the event itself was made with a token: a
+// token auth method, or an app that is not a person's interactive client.
+func (r *Row) tokenBased() bool {
+	return r.AuthMethod.IsTokenAuth() || (r.AppID != "" && r.AuthMethod != event.AuthInteractive)
 }
 
 // isRevoke reports whether the row ends every earlier access of its key.

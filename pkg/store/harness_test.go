@@ -127,14 +127,18 @@ func (h *harness) sequences(t *testing.T, st *store.Store, q *models.Query) ([]e
 // they are a datasource setting (see harness.open).
 func queryFor(t *testing.T, p engine.Params, filters []models.Filter) *models.Query {
 	t.Helper()
-	raw, err := json.Marshal(map[string]any{
+	js := map[string]any{
 		"queryType":       models.QuerySequences,
 		"maxSpan":         p.MaxSpan.String(),
 		"correlateBy":     p.CorrelateBy,
 		"minSensitivity":  p.MinSensitivity,
 		"includeApproved": p.IncludeApproved,
 		"filters":         filters,
-	})
+	}
+	if p.SensitiveNeedsToken {
+		js["preset"] = models.PresetAN0020Broad // the only way a query asks for it
+	}
+	raw, err := json.Marshal(js)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	spec := chsql.SequenceSpec{
 		Database: s.Database, Table: s.Table, Variant: table.Variant,
 		From: q.From, To: q.To, MaxSpan: q.MaxSpan,
-		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
+		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity, SensitiveNeedsToken: q.SensitiveNeedsToken,
 		Filters: q.Filters, KeyHash: table.KeyHash, AppHash: table.AppHash,
 	}
 	if !q.IncludeApproved {
@@ -34,11 +34,7 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	det, err := engine.NewDetector(engine.Params{
-		MaxSpan: q.MaxSpan, MinSensitivity: uint8(*q.MinSensitivity),
-		From: q.From, To: q.To, CorrelateBy: q.CorrelateBy,
-		ApprovedApps: s.ApprovedSet(), IncludeApproved: q.IncludeApproved,
-	}, emit)
+	det, err := engine.NewDetector(q.DetectParams(s), emit)
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}

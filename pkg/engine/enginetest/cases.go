@@ -227,6 +227,28 @@ func Cases(tick time.Duration) []Case {
 			},
 		},
 		{
+			Name: "broad rule: by actor alone a grant and a read that name the app differently match",
+			Params: func(p *engine.Params) {
+				p.CorrelateBy = []string{engine.FieldActorID}
+				p.SensitiveNeedsToken = true
+			},
+			Rows: []engine.Row{
+				NewRow("g1", 0, event.CategoryGrant, event.AuthUnknown, App("sp-object-id")),
+				NewRow("b1", 7*minute, event.CategoryDataAccess, event.AuthOAuth, App("client-id")),
+				// The person's own interactive client, and an event with no app: not token work.
+				NewRow("i1", 8*minute, event.CategoryDataAccess, event.AuthInteractive, App("office")),
+				NewRow("n1", 9*minute, event.CategoryDataAccess, event.AuthUnknown, App("")),
+				// A change made through an app without a recorded auth method is.
+				NewRow("c1", 10*minute, event.CategoryConfigChange, event.AuthUnknown, App("sp-object-id")),
+			},
+			Want: []Summary{{Key: "alice", Anchor: "g1", First: 7 * minute, Last: 10 * minute, Count: 2}},
+		},
+		{
+			Name:   "broad rule: interactive sensitive work alone never matches",
+			Params: func(p *engine.Params) { p.CorrelateBy, p.SensitiveNeedsToken = []string{engine.FieldActorID}, true },
+			Rows:   []engine.Row{Access("a1", 0), Read("b1", minute), Read("b2", 2*minute, App(""))},
+		},
+		{
 			Name: "input order does not matter to Detect",
 			Rows: []engine.Row{Read("b2", 2*minute, Actor("bob")), Read("b1", minute), Access("a2", 0, Actor("bob")), Access("a1", 0)},
 			Want: []Summary{
