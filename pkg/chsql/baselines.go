@@ -45,6 +45,8 @@ type BaselineSpec struct {
 	WindowStart, To time.Time
 	CorrelateBy     []string
 	MinSensitivity  int
+	// SensitiveNeedsToken counts sensitive events as the broad preset does.
+	SensitiveNeedsToken bool
 	// KeyHash and AppHash say the table has the accelerator columns.
 	KeyHash, AppHash bool
 }
@@ -105,7 +107,7 @@ func KeyDays(s BaselineSpec) (string, error) {
 		return "", err
 	}
 	cols := strings.Join(s.CorrelateBy, ", ")
-	sensitive := sensitivePred(s.MinSensitivity)
+	sensitive := sensitivePred(s.MinSensitivity, s.SensitiveNeedsToken)
 	prewhere := []string{s.window()}
 	if s.KeyHash && (SequenceSpec{CorrelateBy: s.CorrelateBy}).defaultKey() {
 		prewhere = append(prewhere, fmt.Sprintf("%s IN (SELECT cityHash64(actor_id, app_id) FROM %s)", schema.KeyHashColumn, KeysTable))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/catalog/posturedata"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -19,6 +20,8 @@ func FuzzQueryToSQL(f *testing.F) {
 	f.Add(`{"queryType":"timeline","limit":5,"filters":[{"field":"app_name","op":"like","values":["%a\\'%","b"]}]}`)
 	f.Add(`{"queryType":"sequenceCounts","groupBy":["source"],"format":"timeseries","maxSpan":"2d"}`)
 	f.Add(`{"correlateBy":["token_id"],"minSensitivity":0,"includeApproved":true}`)
+	f.Add(`{"queryType":"inventory","kind":"grants","require":["admin_consent"],"filters":[{"field":"app_name","op":"like","values":["%'; --"]}]}`)
+	f.Add(`{"queryType":"coverage","preset":"an0020-broad","require":["silent"],"format":"numeric"}`)
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, js string) {
 		q, err := models.ParseQuery([]byte(js), "", from, from.Add(time.Hour))
@@ -35,7 +38,21 @@ func FuzzQueryToSQL(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a parsed query must build a timeline: %v", err)
 		}
-		for _, sql := range []string{seq, tl} {
+		kind, require := q.Kind, q.Require
+		if q.QueryType != models.QueryInventory {
+			kind, require = models.KindApps, nil
+		}
+		inv, err := Inventory(InventorySpec{Database: "db", Table: "t", Variant: schema.Modern, Kind: kind, WindowFrom: q.From, From: q.From, To: q.To,
+			Filters: q.Filters, Approved: []string{"a'b"}, Require: require, LongLivedDays: 90, UnusedDays: 30, RareActors: 2,
+			Posture: posturedata.DefaultPosture(), Limit: 10})
+		if err != nil {
+			t.Fatalf("a parsed query must build an inventory: %v", err)
+		}
+		cov, err := Coverage(CoverageSpec{Database: "db", Table: "t", Variant: schema.Legacy, WindowFrom: q.From, To: q.To, Filters: q.Filters, LookbackSeconds: 60})
+		if err != nil {
+			t.Fatalf("a parsed query must build coverage: %v", err)
+		}
+		for _, sql := range []string{seq, tl, inv, cov} {
 			if strings.Count(stripLiterals(t, sql), ";") > 0 {
 				t.Fatalf("a value escaped its literal:\n%s", sql)
 			}

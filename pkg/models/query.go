@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ const (
 )
 
 // QueryTypes lists the supported query types for error messages and the editor.
-var QueryTypes = []string{QuerySequences, QuerySequenceCounts, QueryTimeline}
+var QueryTypes = []string{QuerySequences, QuerySequenceCounts, QueryTimeline, QueryInventory, QueryCoverage}
 
 // Count formats.
 const (
@@ -92,6 +93,7 @@ type Query struct {
 	SigninWindowRaw string `json:"signinWindow"`
 	// MinSeverity keeps only episodes at or above a severity band.
 	MinSeverity string `json:"minSeverity"`
+	PostureFields
 
 	// Resolved values, filled by ParseQuery.
 	MaxSpan      time.Duration `json:"-"`
@@ -130,6 +132,9 @@ func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Que
 		return nil, badQuery("time range ends (%s) before it starts (%s): pick a range whose end is after its start%s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339), wrapHint(from, to))
 	}
 	q.From, q.To = from.UTC(), to.UTC()
+	if err := q.applyPreset(); err != nil {
+		return nil, err
+	}
 	if err := q.resolveSequenceFields(); err != nil {
 		return nil, err
 	}
@@ -137,6 +142,14 @@ func ParseQuery(raw json.RawMessage, queryType string, from, to time.Time) (*Que
 		return nil, err
 	}
 	switch q.QueryType {
+	case QueryInventory:
+		if err := q.resolveInventory(); err != nil {
+			return nil, err
+		}
+	case QueryCoverage:
+		if err := q.resolveCoverage(); err != nil {
+			return nil, err
+		}
 	case QuerySequenceCounts:
 		if len(q.GroupBy) == 0 {
 			q.GroupBy = []string{"actor_id", "app_id"}
@@ -225,11 +238,13 @@ var closedValues = map[string][]string{
 // resolveFilters validates the filters. A filter row without values is
 // dropped, not refused: the query editor treats such a row as unfinished
 // and leaves it out, and an alert rule, which reads the saved query without
-// the editor, must behave like the panel it was built from.
+// the editor, must behave like the panel it was built from. A like filter
+// with the pattern "%" matches every value, so it is dropped too: a
+// dashboard variable left at "%" then costs nothing.
 func (q *Query) resolveFilters() error {
 	kept := q.Filters[:0]
 	for _, f := range q.Filters {
-		if len(f.Values) > 0 {
+		if len(f.Values) > 0 && !(strings.EqualFold(strings.TrimSpace(f.Op), "like") && slices.Contains(f.Values, "%")) {
 			kept = append(kept, f)
 		}
 	}

@@ -54,6 +54,8 @@ type PluginSettings struct {
 	// ScoringProfile overrides values of the default scoring profile
 	// (pkg/risk/profile.yaml), in YAML or JSON.
 	ScoringProfile string `json:"scoringProfile"`
+	// Thresholds of the inventory and coverage queries.
+	Thresholds Thresholds `json:"-"`
 
 	Secrets *SecretSettings `json:"-"`
 	// Profile is the parsed scoring profile, defaults included.
@@ -146,6 +148,9 @@ func LoadPluginSettings(source backend.DataSourceInstanceSettings) (*PluginSetti
 	s.ScoringProfile = raw.ScoringProfile
 	if s.Profile, err = risk.LoadProfile(raw.ScoringProfile); err != nil {
 		return nil, invalid("scoringProfile: %v", err)
+	}
+	if s.Thresholds, err = loadThresholds(source.JSONData); err != nil {
+		return nil, err
 	}
 	if s.Protocol == "" {
 		s.Protocol = ProtocolNative

@@ -7,11 +7,9 @@ import (
 	"time"
 )
 
-// Thresholds are the datasource settings that decide the blind spots and
-// the inventory's default look-back; models reads them from the settings.
+// Thresholds are the datasource settings that decide the blind spots;
+// models reads them from the settings.
 type Thresholds struct {
-	// BaselineDays is read before the panel range by the inventory.
-	BaselineDays int
 	// SilenceHours: no events for longer than this before the end of the
 	// range means the source stopped sending.
 	SilenceHours int

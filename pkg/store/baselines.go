@@ -38,7 +38,7 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 	spec := chsql.BaselineSpec{
 		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
 		WindowStart: b.WindowStart, To: q.To, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		KeyHash: table.KeyHash, AppHash: table.AppHash,
+		SensitiveNeedsToken: q.SensitiveNeedsToken, KeyHash: table.KeyHash, AppHash: table.AppHash,
 	}
 	sets := collectSets(eps)
 	var sqls []string
