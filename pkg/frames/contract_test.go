@@ -218,7 +218,8 @@ func TestSequencesContract(t *testing.T) {
 	}
 	wantNames := []string{"episode_id", "source", "token_id", "actor_id", "actor_name", "app_name", "access_time", "access_action", "access_ip",
 		"first_sensitive_time", "last_sensitive_time", "sensitive_count", "data_access_count", "config_change_count", "actions", "targets",
-		"severity", "score", "reasons", "impact", "deviation", "unknown_signals", "approved", "attack_analytic", "attack_strategy", "attack_technique", "attack_url"}
+		"severity", "score", "reasons", "impact", "deviation", "unknown_signals", "approved", "attack_analytic", "attack_strategy", "attack_technique", "attack_url",
+		"response", "response_url", "timeline_actor", "timeline_app", "timeline_from", "timeline_to"}
 	if !reflect.DeepEqual(names, wantNames) {
 		t.Errorf("fields:\n got %q\nwant %q", names, wantNames)
 	}

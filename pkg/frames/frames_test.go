@@ -64,7 +64,7 @@ func TestGoldenFrames(t *testing.T) {
 		{"numeric_by_severity", data.Frames{CountsNumeric(bySeverity(withDuplicates), []string{FieldSeverity, engine.FieldAppID}, sql)}},
 		{"timeseries_two_series", CountsTimeSeries(two, []string{engine.FieldActorID}, from, to, 15*time.Minute, sql)},
 		{"timeseries_empty", CountsTimeSeries(nil, []string{engine.FieldActorID}, from, to, 15*time.Minute, sql)},
-		{"timeline", data.Frames{Timeline(timelineEvents(), sql)}},
+		{"timeline", data.Frames{Timeline(timelineEvents(), engine.Params{MinSensitivity: 1}, sql)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

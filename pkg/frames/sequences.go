@@ -111,8 +111,10 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 		technique,
 		col("attack_url", "ATT&CK reference", constant(AttackURL)),
 	)
-	return data.NewFrame("sequences", fields...).SetMeta(&data.FrameMeta{
+	f := data.NewFrame("sequences", fields...).SetMeta(&data.FrameMeta{
 		ExecutedQueryString:    executedSQL,
 		PreferredVisualization: data.VisTypeTable,
 	})
+	addInvestigation(f, sorted, correlateBy)
+	return f
 }

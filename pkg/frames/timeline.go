@@ -6,6 +6,7 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
@@ -35,10 +36,12 @@ var timelineColumns = []struct {
 }
 
 // Timeline is the drill-down table: one row per event in the order given
-// (the store reads newest first), with the original vendor record so an
-// analyst can read the evidence itself. It is a plain table with no
-// data-plane type: it is for panels and Explore, not for alert rules.
-func Timeline(events []event.Event, executedSQL string) *data.Frame {
+// (the store reads newest first), with the role each event plays under the
+// query's rule (engine.Role: access, sensitive, revoke, sign-in, other) so
+// an analyst sees why an episode formed, and the original vendor record so
+// the evidence can be read itself. It is a plain table with no data-plane
+// type: it is for panels and Explore, not for alert rules.
+func Timeline(events []event.Event, rule engine.Params, executedSQL string) *data.Frame {
 	n := len(events)
 	times := make([]time.Time, n)
 	sens := make([]int64, n)
@@ -48,14 +51,16 @@ func Timeline(events []event.Event, executedSQL string) *data.Frame {
 	for c := range cols {
 		cols[c] = make([]string, n)
 	}
+	roles := make([]string, n)
 	for i := range events {
 		e := &events[i]
 		times[i], sens[i], ids[i], raws[i] = e.EventTime.UTC(), int64(e.Sensitivity), e.EventID, e.Raw
+		roles[i] = engine.Role(&engine.Row{Category: e.Category, AuthMethod: e.AuthMethod, AppID: e.AppID, Sensitivity: e.Sensitivity}, rule)
 		for c, col := range timelineColumns {
 			cols[c][i] = col.get(e)
 		}
 	}
-	fields := []*data.Field{data.NewField("event_time", nil, times)}
+	fields := []*data.Field{data.NewField("event_time", nil, times), data.NewField("role", nil, roles)}
 	for c, col := range timelineColumns {
 		fields = append(fields, data.NewField(col.name, nil, cols[c]))
 	}

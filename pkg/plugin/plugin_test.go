@@ -110,7 +110,7 @@ func TestResourceRouting(t *testing.T) {
 	}{
 		{"GET", "fields", 200, `"operators":["=","!=","in","not in","like"]`},
 		{"POST", "fields", 405, "only GET"},
-		{"GET", "nothing", 404, "use fields or values"},
+		{"GET", "nothing", 404, "use fields, values or variables"},
 		{"GET", "values", 400, "not a normalized field"},
 	}
 	for _, c := range cases {

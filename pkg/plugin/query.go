@@ -65,6 +65,10 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 		return d.sequenceCounts(ctx, q, dq)
 	case models.QueryTimeline:
 		return d.timeline(ctx, q)
+	case models.QueryInventory:
+		return d.inventory(ctx, q)
+	case models.QueryCoverage:
+		return d.coverage(ctx, q)
 	}
 	return errorResponse(fmt.Errorf("%w: queryType %s is not handled", models.ErrInvalidQuery, echo.Quote(q.QueryType)))
 }
@@ -73,6 +77,9 @@ func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.Dat
 	ranked, err := d.store.Rank(ctx, q, MaxEpisodes)
 	if err != nil {
 		return errorResponse(err)
+	}
+	if q.Format == models.FormatAnnotations {
+		return backend.DataResponse{Frames: data.Frames{frames.Annotations(ranked.Episodes, ranked.SQL)}}
 	}
 	return backend.DataResponse{Frames: data.Frames{sequencesFrame(ranked, q)}}
 }
@@ -130,7 +137,7 @@ func (d *Datasource) timeline(ctx context.Context, q *models.Query) backend.Data
 	if err != nil {
 		return errorResponse(err)
 	}
-	f := frames.Timeline(events, sql)
+	f := frames.Timeline(events, q.DetectParams(d.settings), sql)
 	if truncated {
 		f.AppendNotices(data.Notice{Severity: data.NoticeSeverityWarning,
 			Text: fmt.Sprintf("Showing the newest %d events of the range; raise limit (max %d) or narrow the filters.", q.Limit, models.MaxTimelineRows)})

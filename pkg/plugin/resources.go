@@ -20,6 +20,7 @@ import (
 //
 //	GET fields             the allowed correlateBy/groupBy fields, filter fields and operators
 //	GET values?field=NAME  the most frequent values of a field over the last 30 days
+//	GET variables?kind=…   dashboard variable values (see variables.go)
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -37,7 +38,12 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 			"filter":     models.FilterFields,
 			"operators":  models.FilterOps,
 			"queryTypes": models.QueryTypes,
+			"presets":    models.Presets,
+			"inventory":  models.InventoryFlags,
+			"coverage":   append([]string{models.AnyBlindSpot}, models.CoverageFindings...),
 		})
+	case "variables":
+		return d.variables(ctx, req, sender)
 	case "values":
 		if d.settingsErr != nil {
 			return sendJSON(sender, http.StatusBadRequest, map[string]string{"error": d.settingsErr.Error()})
@@ -60,7 +66,7 @@ func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResource
 		}
 		return sendJSON(sender, http.StatusOK, map[string]any{"values": values})
 	}
-	return sendJSON(sender, http.StatusNotFound, map[string]string{"error": "unknown resource " + echo.Quote(req.Path) + ": use fields or values"})
+	return sendJSON(sender, http.StatusNotFound, map[string]string{"error": "unknown resource " + echo.Quote(req.Path) + ": use fields, values or variables"})
 }
 
 func sendJSON(sender backend.CallResourceResponseSender, status int, body any) error {
