@@ -84,7 +84,7 @@ func TestHostileFilterValues(t *testing.T) {
 	if n := r.Frames[0].Rows(); n != 1 {
 		t.Fatalf("hostile value should match exactly its own row, got %d rows", n)
 	}
-	if got := r.Frames[0].Fields[6].At(0).(string); got != evil {
+	if got := stringAt(t, r.Frames[0], "actor_id", 0); got != evil {
 		t.Errorf("actor_id round-trip: got %q", got)
 	}
 	if r := run("bob"); r.Error != nil || r.Frames[0].Rows() != 1 {
