@@ -1,9 +1,17 @@
-import { CoreApp, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import {
+  AnnotationSupport,
+  CoreApp,
+  DataSourceInstanceSettings,
+  LegacyMetricFindQueryOptions,
+  MetricFindValue,
+  ScopedVars,
+} from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, TemplateSrv } from '@grafana/runtime';
 
 import { FieldCatalog, parseFieldCatalog, parseFieldValues, STATIC_FIELD_CATALOG } from './fieldCatalog';
 import { expandValues } from './templating';
 import { Filter, MinSeverity, TokenTrailOptions, TokenTrailQuery, withDefaults } from './types';
+import { parseVariableQuery, parseVariableValues, VariableQuery } from './variables';
 
 /**
  * Frontend half of the TokenTrail datasource. Queries run in the Go backend;
@@ -12,12 +20,56 @@ import { Filter, MinSeverity, TokenTrailOptions, TokenTrailQuery, withDefaults }
  */
 export class DataSource extends DataSourceWithBackend<TokenTrailQuery, TokenTrailOptions> {
   private fieldCatalog?: Promise<FieldCatalog>;
+  private readonly jsonData: TokenTrailOptions;
+
+  /**
+   * Episodes as annotations: the annotation query is a sequences query whose
+   * backend answer is one region per episode (time, timeEnd, title, text with
+   * the severity first, tags), which Grafana maps by field name.
+   */
+  annotations: AnnotationSupport<TokenTrailQuery> = {
+    getDefaultQuery: () => ({ ...withDefaults({}), format: 'annotations' }),
+    prepareQuery: (anno) =>
+      anno.target ? { ...anno.target, queryType: 'sequences', format: 'annotations' } : undefined,
+  };
 
   constructor(
     instanceSettings: DataSourceInstanceSettings<TokenTrailOptions>,
     private readonly templateSrv: TemplateSrv = getTemplateSrv()
   ) {
     super(instanceSettings);
+    this.jsonData = instanceSettings.jsonData ?? {};
+  }
+
+  /** A data source setting, for editors that show it as the default of a query option. */
+  settingsDefault<K extends keyof TokenTrailOptions>(key: K): TokenTrailOptions[K] {
+    return this.jsonData[key];
+  }
+
+  /**
+   * Values of a dashboard variable: actors, apps, tokens, sources or tenants,
+   * most frequent first, from the backend's `variables` resource over the
+   * dashboard's range. The prefix may use other variables; the text typed into
+   * the variable's picker narrows it further.
+   */
+  async metricFindQuery(
+    query: VariableQuery | string,
+    options?: LegacyMetricFindQueryOptions
+  ): Promise<MetricFindValue[]> {
+    const parsed = parseVariableQuery(query);
+    const prefix = options?.searchFilter || this.templateSrv.replace(parsed.prefix ?? '', options?.scopedVars);
+    const params: Record<string, string | number> = { kind: parsed.kind };
+    if (prefix !== '') {
+      params.prefix = prefix;
+    }
+    if (parsed.limit !== undefined) {
+      params.limit = parsed.limit;
+    }
+    if (options?.range) {
+      params.from = options.range.from.valueOf();
+      params.to = options.range.to.valueOf();
+    }
+    return parseVariableValues(await this.getResource('variables', params));
   }
 
   getDefaultQuery(_app: CoreApp): Partial<TokenTrailQuery> {

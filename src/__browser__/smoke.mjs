@@ -164,9 +164,63 @@ async function run(page) {
   );
 
   // RadioButtonGroup lays its invisible radio input over the label, so click the input.
+  const queryEditor = page.locator('section').nth(1);
+  check(
+    'the AN0020 preset is chosen for a new query',
+    await queryEditor.getByRole('radio', { name: 'AN0020', exact: true }).isChecked()
+  );
+  await queryEditor.getByRole('radio', { name: 'AN0020 broad' }).click();
+  const broad = await json(page, 'query');
+  check(
+    'the broad preset is written with its correlation',
+    broad.preset === 'an0020-broad' && JSON.stringify(broad.correlateBy) === '["actor_id"]'
+  );
+
   await page.getByRole('radio', { name: 'Sequence counts' }).click();
   await page.locator('#tokentrail-A-group-by').waitFor();
   check('sequence counts shows group by', true);
+
+  // Inventory and coverage render a useful panel as soon as they are picked.
+  await queryEditor.getByRole('radio', { name: 'Inventory' }).click();
+  await page.locator('#tokentrail-A-require').waitFor();
+  const inventory = await json(page, 'query');
+  check(
+    'inventory defaults to an apps table',
+    inventory.queryType === 'inventory' &&
+      inventory.format === 'table' &&
+      (await queryEditor.getByRole('radio', { name: 'Apps' }).isChecked())
+  );
+  check(
+    'inventory shows the data source baseline as placeholder',
+    (await page.locator('#tokentrail-A-baseline-days').getAttribute('placeholder')) === '30'
+  );
+  await queryEditor.getByRole('radio', { name: 'Tokens' }).click();
+  await page.locator('#tokentrail-A-longLivedDays').waitFor();
+  check('tokens show the long-lived and unused thresholds', (await json(page, 'query')).kind === 'tokens');
+  await queryEditor.screenshot({ path: path.join(outDir, 'inventory-editor.png') });
+  await queryEditor.getByRole('radio', { name: 'Coverage' }).click();
+  await page.locator('#tokentrail-A-coverage-require').waitFor();
+  await queryEditor.getByRole('radio', { name: 'Per source' }).click();
+  const coverage = await json(page, 'query');
+  check('coverage writes the alerting format', coverage.queryType === 'coverage' && coverage.format === 'numeric');
+  await queryEditor.screenshot({ path: path.join(outDir, 'coverage-editor.png') });
+
+  // Template variable editor, and metricFindQuery through the resource call.
+  const variables = page.locator('section').nth(2);
+  check('variable editor lists apps by default', await variables.getByRole('radio', { name: 'Apps' }).isChecked());
+  await variables.getByRole('radio', { name: 'Actors' }).click();
+  await page.locator('#tokentrail-variable-prefix').fill('ali');
+  await page.locator('#tokentrail-variable-prefix').press('Enter');
+  await page.getByTestId('variable-values').getByText('actors starting ali').waitFor();
+  const variable = await json(page, 'variable');
+  check(
+    'variable query and its summary are saved',
+    variable.query.kind === 'actors' &&
+      variable.query.prefix === 'ali' &&
+      variable.definition.includes('starting with "ali"')
+  );
+  check('metricFindQuery lists the resource values', true);
+  await variables.screenshot({ path: path.join(outDir, 'variable-editor.png') });
   await page.screenshot({ path: path.join(outDir, 'editors.png'), fullPage: true });
   await page
     .locator('section')

@@ -26,8 +26,16 @@ function setup(initial: Settings = dataSourceSettings()) {
   }
   render(<Harness />);
   const latest = () => onOptionsChange.mock.calls[onOptionsChange.mock.calls.length - 1][0];
-  return { user: userEvent.setup(), latest, onOptionsChange };
+  return { user: userEvent.setup({ delay: null }), latest, onOptionsChange };
 }
+
+// jsdom's getComputedStyle matches every emotion rule against the element and
+// its ancestors on each render of the (long) settings page; nothing here
+// depends on stylesheet rules, so inline styles are enough. Without this a
+// test took seconds on a busy machine.
+beforeAll(() => {
+  jest.spyOn(window, 'getComputedStyle').mockImplementation((element) => (element as HTMLElement).style);
+});
 
 /**
  * A settings field by its label. Field renders the description inside the label
@@ -61,6 +69,9 @@ describe('ConfigEditor', () => {
     ['Query timeout (seconds)', 'queryTimeoutSeconds', '120', 120],
     ['Maximum open connections', 'maxOpenConns', '25', 25],
     ['Baseline days', 'baselineDays', '14', 14],
+    ['Minimum retention (days)', 'minRetentionDays', '30', 30],
+    ['Silent after (hours)', 'silenceHours', '12', 12],
+    ['Alert look-back (minutes)', 'alertLookbackMinutes', '15', 15],
   ] as const)('writes %s to jsonData.%s as a number', async (label, key, typed, expected) => {
     const { user, latest } = setup();
     await user.type(field(label), typed);
@@ -75,6 +86,9 @@ describe('ConfigEditor', () => {
     expect(field('Dial timeout (seconds)')).toHaveAttribute('placeholder', '10');
     expect(field('Query timeout (seconds)')).toHaveAttribute('placeholder', '60');
     expect(field('Maximum open connections')).toHaveAttribute('placeholder', '10');
+    expect(field('Minimum retention (days)')).toHaveAttribute('placeholder', '90');
+    expect(field('Minimum token ids (%)')).toHaveAttribute('placeholder', '1');
+    expect(field('Allowed days without events')).toHaveAttribute('placeholder', '0');
     expect(onOptionsChange).not.toHaveBeenCalled();
   });
 

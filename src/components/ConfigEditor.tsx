@@ -5,6 +5,7 @@ import { ConnectionSection } from './config/ConnectionSection';
 import { DatabaseSection } from './config/DatabaseSection';
 import { DetectionSection } from './config/DetectionSection';
 import { LimitsSection } from './config/LimitsSection';
+import { PostureSection } from './config/PostureSection';
 import { SettingsProps } from './config/settings';
 import { TlsSection } from './config/TlsSection';
 
@@ -25,6 +26,7 @@ export function ConfigEditor(props: SettingsProps) {
       {props.options.jsonData.secure && <TlsSection {...props} />}
       <DatabaseSection {...props} />
       <DetectionSection {...props} />
+      <PostureSection {...props} />
       <Divider />
       <LimitsSection {...props} />
     </Stack>

@@ -3,34 +3,39 @@ import { QueryEditorProps } from '@grafana/data';
 import { InlineField, InlineFieldRow, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { DataSource } from '../datasource';
-import { parseWholeNumber } from '../numbers';
+import { formatFor } from '../posture';
 import {
+  DEFAULT_SETTINGS,
   GROUP_ONLY_FIELDS,
   MAX_TIMELINE_LIMIT,
   QUERY_TYPES,
+  QueryFormat,
   QueryType,
   TokenTrailOptions,
   TokenTrailQuery,
   withDefaults,
 } from '../types';
-import { CommittedInput } from './query/CommittedInput';
 import { CountOptions } from './query/CountOptions';
+import { CoverageOptions } from './query/CoverageOptions';
 import { DetectionOptions } from './query/DetectionOptions';
 import { FiltersEditor } from './query/FiltersEditor';
+import { InventoryOptions } from './query/InventoryOptions';
+import { NumberOption } from './query/NumberOption';
+import { PresetOptions } from './query/PresetOptions';
 import { RiskOptions } from './query/RiskOptions';
 import { LABEL_WIDTH, QueryChange } from './query/shared';
 import { useFieldCatalog } from './query/useFieldCatalog';
 
 type Props = QueryEditorProps<DataSource, TokenTrailQuery, TokenTrailOptions>;
 
-function limitError(text: string): string | undefined {
-  return parseWholeNumber(text, 1, MAX_TIMELINE_LIMIT).error;
-}
+/** Query types that run the detection rule, and so take a preset. */
+const RULE_TYPES: readonly QueryType[] = ['sequences', 'sequenceCounts', 'timeline'];
 
 /**
  * Query editor. Unset options are shown with their defaults, so a new panel
- * runs the sequences detection without any typing; only the options that
- * apply to the selected query type are shown.
+ * runs the sequences detection without any typing, and every other query type
+ * renders a useful panel as soon as it is picked; only the options that apply
+ * to the selected query type are shown.
  */
 export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) {
   const options = withDefaults(query);
@@ -53,11 +58,16 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
             id={`${idPrefix}-query-type`}
             options={[...QUERY_TYPES]}
             value={options.queryType}
-            onChange={(queryType) => change({ queryType }, true)}
+            onChange={(queryType) =>
+              change({ queryType, format: formatFor(queryType, query.format) as QueryFormat }, true)
+            }
           />
         </InlineField>
       </InlineFieldRow>
-      {options.queryType !== 'timeline' && (
+      {RULE_TYPES.includes(options.queryType) && (
+        <PresetOptions idPrefix={idPrefix} options={options} onChange={change} />
+      )}
+      {(options.queryType === 'sequences' || options.queryType === 'sequenceCounts') && (
         <DetectionOptions
           idPrefix={idPrefix}
           options={options}
@@ -66,7 +76,7 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
           onChange={change}
         />
       )}
-      {options.queryType !== 'timeline' && (
+      {(options.queryType === 'sequences' || options.queryType === 'sequenceCounts') && (
         <RiskOptions idPrefix={idPrefix} options={options} variables={variables} onChange={change} />
       )}
       {options.queryType === 'sequenceCounts' && (
@@ -80,22 +90,27 @@ export function QueryEditor({ query, datasource, onChange, onRunQuery }: Props) 
       )}
       {options.queryType === 'timeline' && (
         <InlineFieldRow>
-          <CommittedInput
+          <NumberOption
             id={`${idPrefix}-limit`}
             label="Limit"
             tooltip={`Most events returned, newest first; at most ${MAX_TIMELINE_LIMIT}`}
-            value={query.limit === undefined ? '' : String(query.limit)}
+            value={query.limit}
             placeholder={String(options.limit)}
-            width={12}
-            validate={limitError}
-            onCommit={(text, valid) => {
-              if (valid) {
-                change({ limit: parseWholeNumber(text, 1, MAX_TIMELINE_LIMIT).value }, true);
-              }
-            }}
+            min={1}
+            max={MAX_TIMELINE_LIMIT}
+            onChange={(limit) => change({ limit }, true)}
           />
         </InlineFieldRow>
       )}
+      {options.queryType === 'inventory' && (
+        <InventoryOptions
+          idPrefix={idPrefix}
+          options={options}
+          defaultBaselineDays={datasource.settingsDefault('baselineDays') ?? DEFAULT_SETTINGS.baselineDays}
+          onChange={change}
+        />
+      )}
+      {options.queryType === 'coverage' && <CoverageOptions idPrefix={idPrefix} options={options} onChange={change} />}
       <FiltersEditor
         idPrefix={idPrefix}
         filters={options.filters}

@@ -29,7 +29,7 @@ export function DetectionSection({ options, onOptionsChange }: SettingsProps) {
       <NumberField
         id="tokentrail-baselineDays"
         label="Baseline days"
-        description="Days of history the risk score compares each episode with: the key's networks, hours and volume, the actor's sign-in habit, the app's peers. 0 turns the baselines off; a query may override it."
+        description="Days of history the risk score compares each episode with: the key's networks, hours and volume, the actor's sign-in habit, the app's peers; also how far before a panel's range the inventory reads. 0 turns the baselines off; a query may override it."
         value={options.jsonData.baselineDays}
         defaultValue={DEFAULT_SETTINGS.baselineDays}
         min={0}

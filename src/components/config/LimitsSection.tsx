@@ -1,50 +1,37 @@
 import React from 'react';
-import { FieldSet } from '@grafana/ui';
 
-import { DEFAULT_SETTINGS, TokenTrailOptions } from '../../types';
-import { NumberField } from './NumberField';
-import { SettingsProps, withJsonData } from './settings';
+import { DEFAULT_SETTINGS } from '../../types';
+import { NumberFieldSet, NumberSetting } from './NumberFieldSet';
+import { SettingsProps } from './settings';
 
-type LimitKey = keyof Pick<TokenTrailOptions, 'dialTimeoutSeconds' | 'queryTimeoutSeconds' | 'maxOpenConns'>;
-
-const LIMITS: Array<{ key: LimitKey; label: string; description: string; max: number }> = [
+const LIMITS: NumberSetting[] = [
   {
     key: 'dialTimeoutSeconds',
     label: 'Dial timeout (seconds)',
     description: 'How long to wait for a connection to ClickHouse',
+    min: 1,
     max: 300,
+    defaultValue: DEFAULT_SETTINGS.dialTimeoutSeconds,
   },
   {
     key: 'queryTimeoutSeconds',
     label: 'Query timeout (seconds)',
     description: 'Longest a detection query may run before it is cancelled',
+    min: 1,
     max: 3600,
+    defaultValue: DEFAULT_SETTINGS.queryTimeoutSeconds,
   },
   {
     key: 'maxOpenConns',
     label: 'Maximum open connections',
     description: 'Connections this data source may hold open to ClickHouse at once',
+    min: 1,
     max: 200,
+    defaultValue: DEFAULT_SETTINGS.maxOpenConns,
   },
 ];
 
 /** Timeouts and connection pool size; defaults suit most deployments. */
-export function LimitsSection({ options, onOptionsChange }: SettingsProps) {
-  return (
-    <FieldSet label="Limits">
-      {LIMITS.map(({ key, label, description, max }) => (
-        <NumberField
-          key={key}
-          id={`tokentrail-${key}`}
-          label={label}
-          description={description}
-          value={options.jsonData[key]}
-          defaultValue={DEFAULT_SETTINGS[key]}
-          min={1}
-          max={max}
-          onChange={(value) => onOptionsChange(withJsonData(options, { [key]: value }))}
-        />
-      ))}
-    </FieldSet>
-  );
+export function LimitsSection(props: SettingsProps) {
+  return <NumberFieldSet label="Limits" settings={LIMITS} {...props} />;
 }

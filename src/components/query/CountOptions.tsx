@@ -43,7 +43,7 @@ export function CountOptions({ idPrefix, options, groupFields, variables, onChan
         <RadioButtonGroup<CountFormat>
           id={`${idPrefix}-format`}
           options={FORMATS}
-          value={options.format}
+          value={options.format as CountFormat}
           onChange={(format) => onChange({ format }, true)}
         />
       </InlineField>

@@ -16,7 +16,11 @@ interface Props {
 
 const SENSITIVITY_OPTIONS = SENSITIVITY_LEVELS.map(({ value, label, description }) => ({ value, label, description }));
 
-/** How an access event is tied to the activity that followed it; shared by sequences and sequence counts. */
+/**
+ * How an access event is tied to the activity that followed it; shared by
+ * sequences and sequence counts. Correlate by shows the preset's fields;
+ * editing them makes the query's preset custom.
+ */
 export function DetectionOptions({ idPrefix, options, correlationFields, variables, onChange }: Props) {
   const correlateError = options.correlateBy.length === 0 ? 'choose at least one field, e.g. actor_id' : undefined;
 
@@ -62,7 +66,7 @@ export function DetectionOptions({ idPrefix, options, correlationFields, variabl
         <InlineField
           label="Correlate by"
           labelWidth={LABEL_WIDTH}
-          tooltip="The follow-up event must share these columns with the access event"
+          tooltip="The follow-up event must share these columns with the access event; changing them switches the preset to Custom"
           invalid={correlateError !== undefined}
           error={correlateError}
         >
@@ -73,8 +77,9 @@ export function DetectionOptions({ idPrefix, options, correlationFields, variabl
             options={toOptions(correlationFields, variables)}
             value={options.correlateBy}
             onChange={(selected) => {
+              // Choosing the fields yourself is the custom preset; the named ones fix them.
               const correlateBy = selected.map((option) => option.value);
-              onChange({ correlateBy }, correlateBy.length > 0);
+              onChange({ correlateBy, preset: 'custom' }, correlateBy.length > 0);
             }}
           />
         </InlineField>
