@@ -45,21 +45,35 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	events := fs.Int("events", 1_000_000, "events to load (30 days)")
 	runs := fs.Int("runs", 7, "timed runs of each query (the median is reported)")
 	binary := fs.String("plugin", filepath.Join("dist", fmt.Sprintf("gpx_tokentrail_%s_%s", runtime.GOOS, runtime.GOARCH)), "plugin binary for the end-to-end timing")
+	db := fs.String("database", benchDatabase, "database to load and query (use your own when others share the server)")
+	widen := fs.Int("widen", 1, "copy the loaded events this many times inside ClickHouse (INSERT … SELECT) with distinct ids: --widen 10 measures 10M events")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := schema.CheckIdentifier("database", *db); err != nil {
+		return err
+	}
+	if *widen < 1 || *widen > 100 {
+		return fmt.Errorf("--widen %d is out of range: use 1-100", *widen)
 	}
 	server, cl, err := startLocal(ctx, stdout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "bench: %d events over 30 days in %s.%s\n", *events, benchDatabase, demoTable)
-	truth, err := benchData(ctx, cl, *events, stdout)
+	fmt.Fprintf(stdout, "bench: %d events over 30 days in %s.%s\n", *events, *db, demoTable)
+	truth, err := benchData(ctx, cl, *db, *events, stdout)
 	if err != nil {
 		return err
 	}
+	table := demoTable
+	if *widen > 1 {
+		if table, err = widenTable(ctx, cl, *db, *widen, stdout); err != nil {
+			return err
+		}
+	}
 	settings, err := models.LoadPluginSettings(backend.DataSourceInstanceSettings{
 		JSONData: mustJSON(map[string]any{"host": "127.0.0.1", "port": server.TCPPort, "username": chlocal.ReaderUser,
-			"database": benchDatabase, "table": demoTable, "approvedApps": truth}),
+			"database": *db, "table": table, "approvedApps": truth}),
 		DecryptedSecureJSONData: map[string]string{"password": chlocal.ReaderPassword},
 	})
 	if err != nil {
@@ -75,12 +89,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	table, err := st.Table(ctx)
+	info, err := st.Table(ctx)
 	if err != nil {
 		return err
 	}
-	variant := table.Variant
-	scanSQL, err := chsql.ScanBaselineSQL(benchDatabase, demoTable, variant, from, to, *q.MinSensitivity)
+	variant := info.Variant
+	scanSQL, err := chsql.ScanBaselineSQL(*db, table, variant, from, to, *q.MinSensitivity)
 	if err != nil {
 		return err
 	}
@@ -97,9 +111,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	episodes := warm.Found
 
 	scan := timeRuns(*runs, func() error { return st.QueryRowForBench(ctx, scanSQL, &scanned) })
-	candSQL, err := chsql.Candidates(chsql.SequenceSpec{Database: benchDatabase, Table: demoTable, Variant: variant,
+	candSQL, err := chsql.Candidates(chsql.SequenceSpec{Database: *db, Table: table, Variant: variant,
 		From: from, To: to, MaxSpan: q.MaxSpan, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		ExcludeApps: settings.ApprovedApps, KeyHash: table.KeyHash, AppHash: table.AppHash})
+		ExcludeApps: settings.ApprovedApps, KeyHash: info.KeyHash, AppHash: info.AppHash})
 	if err != nil {
 		return err
 	}
@@ -136,7 +150,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer host.Close()
 	pc, err := pluginhost.Settings{UID: "bench", Name: "bench", JSONData: map[string]any{
 		"host": "127.0.0.1", "port": server.TCPPort, "username": chlocal.ReaderUser,
-		"database": benchDatabase, "table": demoTable, "approvedApps": truth,
+		"database": *db, "table": table, "approvedApps": truth,
 	}, Secure: map[string]string{"password": chlocal.ReaderPassword}}.PluginContext()
 	if err != nil {
 		return err
@@ -157,7 +171,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rss := processPeakRSS(host.Pid())
 
 	ratio := e2e.median.Seconds() / scan.median.Seconds()
-	fmt.Fprintf(stdout, "\nbench results (%d events, 30-day range, median of %d runs, %s, ClickHouse %s schema)\n", *events, *runs, runtime.GOARCH, variant)
+	fmt.Fprintf(stdout, "\nbench results (%d events, 30-day range, median of %d runs, %s, ClickHouse %s schema)\n", *events**widen, *runs, runtime.GOARCH, variant)
 	fmt.Fprintf(stdout, "  ClickHouse scan: SELECT count() of access/sensitive rows  %8s  (%d rows)\n", ms(scan.median), scanned)
 	fmt.Fprintf(stdout, "  ClickHouse first pass alone: windowFunnel candidate keys  %8s  (%d keys)\n", ms(cand.median), candidates)
 	fmt.Fprintf(stdout, "  sequences, in-process (store, engine, baselines, score)  %8s  (%d episodes)\n", ms(inproc.median), episodes)
@@ -167,7 +181,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if rss > 0 {
 		fmt.Fprintf(stdout, "  plugin process peak RSS (VmHWM): %.1f MB\n", float64(rss)/(1<<20))
 	}
-	return nil
+	return benchPosture(ctx, postureBench{store: st, host: host, pc: pc, db: *db, table: table, variant: variant, to: to, runs: *runs}, stdout)
 }
 
 func verdict(ok bool) string {
@@ -241,13 +255,13 @@ func mustJSON(v any) []byte {
 
 // benchData loads the benchmark table once and reuses it while its row
 // count matches; it returns the approved apps of the loaded organisation.
-func benchData(ctx context.Context, cl *chhttp.Client, events int, out io.Writer) ([]string, error) {
-	v, err := applySchema(ctx, cl, benchDatabase, demoTable, false, io.Discard)
+func benchData(ctx context.Context, cl *chhttp.Client, db string, events int, out io.Writer) ([]string, error) {
+	v, err := applySchema(ctx, cl, db, demoTable, false, io.Discard)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Join(".build", "bench")
-	statePath := filepath.Join(dir, "state.json")
+	statePath := filepath.Join(dir, db+".json")
 	var st struct {
 		Events   int      `json:"events"`
 		Inserted int      `json:"inserted"`
@@ -256,7 +270,7 @@ func benchData(ctx context.Context, cl *chhttp.Client, events int, out io.Writer
 	}
 	if b, err := os.ReadFile(statePath); err == nil && json.Unmarshal(b, &st) == nil && st.Events == events && st.Schema == schema.Fingerprint(v) {
 		var n int
-		if rc, err := cl.Query(ctx, "SELECT count() FROM "+benchDatabase+"."+demoTable+" FORMAT TSV"); err == nil {
+		if rc, err := cl.Query(ctx, "SELECT count() FROM "+db+"."+demoTable+" FORMAT TSV"); err == nil {
 			fmt.Fscan(rc, &n)
 			rc.Close()
 		}
@@ -265,10 +279,10 @@ func benchData(ctx context.Context, cl *chhttp.Client, events int, out io.Writer
 			return st.Approved, nil
 		}
 	}
-	if err := recreateTable(ctx, cl, benchDatabase, demoTable); err != nil {
+	if err := recreateTable(ctx, cl, db, demoTable); err != nil {
 		return nil, err
 	}
-	w, err := ingest.NewWriter(ctx, cl, benchDatabase, demoTable)
+	w, err := ingest.NewWriter(ctx, cl, db, demoTable)
 	if err != nil {
 		return nil, err
 	}
