@@ -140,4 +140,3 @@ func pluginBinary() string {
 func run(cmd string, args ...string) error {
 	return sh.RunV(cmd, args...)
 }
-

@@ -24,11 +24,11 @@ type appTruth struct {
 	scopes          map[string]bool
 }
 
-func appsTruth(events []event.Event, tick time.Duration) map[string]*appTruth {
+func appsTruth(events []event.Event, tick time.Duration, from, to time.Time) map[string]*appTruth {
 	out := map[string]*appTruth{}
 	for _, e := range events {
 		e.EventTime = e.EventTime.Truncate(tick) // what the table keeps
-		if e.AppID == "" {
+		if e.AppID == "" || e.EventTime.Before(from) || e.EventTime.After(to) {
 			continue
 		}
 		k := e.Tenant + "|" + e.Source + "|" + e.AppID
@@ -86,7 +86,9 @@ func TestPostureInventoryThroughPlugin(t *testing.T) {
 	if f.variant == schema.Legacy {
 		tick = time.Second
 	}
-	want := appsTruth(events, tick)
+	// The window the inventory reads: the panel range and baselineDays (30,
+	// the setting's default) before it.
+	want := appsTruth(events, tick, from.Add(-30*24*time.Hour), to)
 	if apps.Rows() != len(want) {
 		t.Errorf("%d app rows, want %d (every tenant, source and app id seen)", apps.Rows(), len(want))
 	}
@@ -118,9 +120,12 @@ func TestPostureInventoryThroughPlugin(t *testing.T) {
 	}
 	// Each app's last episode is the latest episode of the sequences query.
 	seq := single(t, ok(t, resp, "SEQ"))
-	lastEp := map[string]string{}
-	for i := range seq.Rows() {
-		lastEp[stringAt(t, seq, "app_id", i)] = stringAt(t, seq, "episode_id", i) // rows are by first sensitive time
+	lastEp, lastAt := map[string]string{}, map[string]time.Time{}
+	for i := range seq.Rows() { // rows are by score: find each app's latest by its first sensitive time
+		app, id, first := stringAt(t, seq, "app_id", i), stringAt(t, seq, "episode_id", i), at(seq, "first_sensitive_time", i).(time.Time)
+		if cur, ok := lastAt[app]; !ok || first.After(cur) || (first.Equal(cur) && id < lastEp[app]) {
+			lastEp[app], lastAt[app] = id, first
+		}
 	}
 	if len(lastEp) == 0 {
 		t.Fatal("the world's planted chains gave no episodes in the last week")
@@ -164,13 +169,14 @@ func TestPostureInventoryThroughPlugin(t *testing.T) {
 
 	tokens := single(t, ok(t, resp, "TOKENS"))
 	for i := range tokens.Rows() {
-		age, idle := at(tokens, "age_days", i).(float64), at(tokens, "idle_days", i).(float64)
+		created, lastUsed := at(tokens, "created", i).(time.Time), at(tokens, "last_used", i).(*time.Time)
 		longLived, unused, revoked := at(tokens, "long_lived", i).(bool), at(tokens, "unused", i).(bool), at(tokens, "revoked", i).(bool)
-		if longLived != (age >= 20) {
-			t.Errorf("token row %d: long_lived %v at %.1f days (longLivedDays 20)", i, longLived, age)
+		if longLived != !created.After(to.Add(-20*24*time.Hour)) {
+			t.Errorf("token row %d: long_lived %v, created %s (longLivedDays 20 before %s)", i, longLived, created, to)
 		}
-		if unused != (longLived && !revoked && idle >= 5) {
-			t.Errorf("token row %d: unused %v, long-lived %v, revoked %v, idle %.1f days (unusedDays 5)", i, unused, longLived, revoked, idle)
+		idle := lastUsed == nil || lastUsed.Before(to.Add(-5*24*time.Hour))
+		if unused != (longLived && !revoked && idle) {
+			t.Errorf("token row %d: unused %v, long-lived %v, revoked %v, last used %v (unusedDays 5)", i, unused, longLived, revoked, lastUsed)
 		}
 		if src := stringAt(t, tokens, "source", i); src == noTokenIDSource {
 			t.Errorf("the world dropped %s's token ids, yet a %s token is listed", src, src)

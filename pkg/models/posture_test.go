@@ -52,7 +52,7 @@ func TestInventoryAndCoverageFields(t *testing.T) {
 	if q.Kind != KindApps || q.Format != FormatTable || q.Limit != DefaultLimit || *q.LongLivedDays != 90 || *q.UnusedDays != 30 || *q.RareActors != 2 {
 		t.Errorf("inventory defaults: %+v", q.PostureFields)
 	}
-	s := &PluginSettings{Thresholds: DefaultThresholds()}
+	s := &PluginSettings{BaselineDays: 30, Thresholds: DefaultThresholds()}
 	if q.Baseline(s) != 30 {
 		t.Errorf("baseline %d, want the datasource's 30", q.Baseline(s))
 	}
@@ -93,11 +93,11 @@ func TestThresholdSettings(t *testing.T) {
 	if err != nil || s.Thresholds != DefaultThresholds() || s.Thresholds.MinRetentionDays != 90 || s.Thresholds.SilenceHours != 24 {
 		t.Fatalf("defaults: %+v %v", s.Thresholds, err)
 	}
-	s, err = load(`{"host":"ch","minRetentionDays":"25","silenceHours":12,"minTokenIdPercent":0.5,"alertLookbackMinutes":15,"maxZeroDays":2,"baselineDays":90}`)
+	s, err = load(`{"host":"ch","minRetentionDays":"25","silenceHours":12,"minTokenIdPercent":0.5,"alertLookbackMinutes":15,"maxZeroDays":2}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Thresholds{BaselineDays: 90, SilenceHours: 12, MinRetentionDays: 25, MinTokenIDPercent: 0.5, MaxZeroDays: 2, AlertLookbackMinutes: 15}); s.Thresholds != want {
+	if want := (Thresholds{SilenceHours: 12, MinRetentionDays: 25, MinTokenIDPercent: 0.5, MaxZeroDays: 2, AlertLookbackMinutes: 15}); s.Thresholds != want {
 		t.Errorf("got %+v, want %+v", s.Thresholds, want)
 	}
 	for js, want := range map[string]string{

@@ -10,7 +10,7 @@ import (
 var end = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 
 func thresholds() Thresholds {
-	return Thresholds{BaselineDays: 30, SilenceHours: 24, MinRetentionDays: 90, MinTokenIDPercent: 1, MaxZeroDays: 0, AlertLookbackMinutes: 60}
+	return Thresholds{SilenceHours: 24, MinRetentionDays: 90, MinTokenIDPercent: 1, MaxZeroDays: 0, AlertLookbackMinutes: 60}
 }
 
 func healthy() Coverage {

@@ -1,4 +1,4 @@
-SELECT event_time, event_id, tenant, source, action, toString(category), toString(auth_method), actor_id, actor_name, app_id, app_name, token_id, src_ip, target_name, sensitivity
+SELECT event_time, event_id, tenant, source, action, toString(category), toString(auth_method), actor_id, actor_name, app_id, app_name, token_id, src_ip, user_agent, target_name, sensitivity
 FROM default.saas_audit_events
 PREWHERE cityHash64(actor_id) IN (
   SELECT cityHash64(actor_id) AS candidate
