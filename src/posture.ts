@@ -10,7 +10,7 @@
  * requires the sensitive event itself to be token-based); `custom` keeps the
  * correlateBy the query sets.
  */
-export type Preset = 'an0020' | 'an0020-broad' | 'custom';
+export type Preset = 'an0020' | 'an0020-broad' | 'an0528' | 'custom';
 
 export const PRESETS: ReadonlyArray<{ value: Preset; label: string; description: string }> = [
   {
@@ -24,6 +24,12 @@ export const PRESETS: ReadonlyArray<{ value: Preset; label: string; description:
     description:
       'Same actor, any app, and the sensitive event itself made with a token: for vendors whose consent and use name the app differently (correlateBy actor_id)',
   },
+  {
+    value: 'an0528',
+    label: 'AN0528',
+    description:
+      'Token use with no interactive sign-in by the same actor within the sign-in window, as a single-stage finding (ATT&CK T1550.001)',
+  },
   { value: 'custom', label: 'Custom', description: 'Choose the correlation fields yourself' },
 ];
 
@@ -31,6 +37,7 @@ export const PRESETS: ReadonlyArray<{ value: Preset; label: string; description:
 export const PRESET_CORRELATE_BY: Readonly<Record<Exclude<Preset, 'custom'>, readonly string[]>> = {
   an0020: ['actor_id', 'app_id'],
   'an0020-broad': ['actor_id'],
+  an0528: ['actor_id', 'app_id'],
 };
 
 export type InventoryKind = 'apps' | 'grants' | 'tokens';
@@ -87,7 +94,7 @@ export function formatFor(queryType: string, format: string | undefined): string
  * correlateBy keeps working.
  */
 export function presetOf(preset: string | undefined, correlateBy: readonly string[] | undefined): Preset {
-  if (preset === 'an0020' || preset === 'an0020-broad' || preset === 'custom') {
+  if (preset === 'an0020' || preset === 'an0020-broad' || preset === 'an0528' || preset === 'custom') {
     return preset;
   }
   if (correlateBy === undefined || sameFields(correlateBy, PRESET_CORRELATE_BY.an0020)) {

@@ -36,6 +36,11 @@ func postureStatements() map[string]func() (string, error) {
 			return Coverage(CoverageSpec{Database: "db", Table: "t", Variant: schema.Legacy, WindowFrom: from.Add(-90 * 24 * time.Hour), To: to,
 				LookbackSeconds: 3600, Filters: []models.Filter{{Field: "source", Op: "!=", Values: []string{"slack"}}}})
 		},
+		"signin_gaps": func() (string, error) {
+			return SigninGaps(SigninGapSpec{Database: "db", Table: "t", Variant: schema.Legacy, From: from, To: to, SigninWindow: 12 * time.Hour,
+				ActorsFrom: from.Add(-30 * 24 * time.Hour), ExcludeApps: []string{"backup-svc"},
+				Filters: []models.Filter{{Field: "source", Op: "=", Values: []string{"m365"}}}})
+		},
 		"lookup_actors": func() (string, error) {
 			return Lookup(LookupSpec{Database: "db", Table: "t", Variant: schema.Modern, Kind: "actors", Prefix: `O'_%`, From: from, To: to, Limit: 20})
 		},
@@ -62,6 +67,9 @@ func TestPostureBuildersRejectUnsafeInput(t *testing.T) {
 		if sql, err := Inventory(s); err == nil {
 			t.Errorf("case %d: want an error, got\n%s", i, sql)
 		}
+	}
+	if _, err := SigninGaps(SigninGapSpec{Database: "db", Table: "t"}); err == nil {
+		t.Error("a sign-in window of zero must be refused")
 	}
 	if _, err := Lookup(LookupSpec{Database: "db", Table: "t", Kind: "raw", Limit: 1}); err == nil {
 		t.Error("lookup of an unlisted kind must be refused")
@@ -149,6 +157,11 @@ func TestPostureStatementsRunOnClickHouse(t *testing.T) {
 	cov, _ := Coverage(CoverageSpec{Database: db, Table: "saas_audit_events", Variant: v, WindowFrom: from, To: to, LookbackSeconds: 60, Filters: everyFilter})
 	look, _ := Lookup(LookupSpec{Database: db, Table: "saas_audit_events", Variant: v, Kind: "apps", Prefix: "mail", From: from, To: to, Limit: 5})
 	count, _ := RangeCountSQL(db, "saas_audit_events", v, from, to, "app_id", "scopes")
+	gaps, _ := SigninGaps(SigninGapSpec{Database: db, Table: "saas_audit_events", Variant: v, From: from, To: to, SigninWindow: time.Hour,
+		ActorsFrom: from.Add(-24 * time.Hour), ExcludeApps: []string{"a'b"}, Filters: everyFilter})
+	if _, err := s.Exec(ctx, gaps, nil); err != nil {
+		t.Errorf("rejected:\n%s\n%v", gaps, err)
+	}
 	for _, sql := range []string{cov, look, count} {
 		out, err := s.Exec(ctx, sql, nil)
 		if err != nil || strings.TrimSpace(out) == "" {

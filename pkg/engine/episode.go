@@ -42,6 +42,10 @@ type Episode struct {
 	// Approved is set when the app is in Params.ApprovedApps and the
 	// episode was kept because of Params.IncludeApproved.
 	Approved bool
+	// Analytic names the ATT&CK analytic found; empty means AN0020. An
+	// AN0528 episode's "sensitive" events are the token uses no sign-in
+	// covered (see SigninGapDetector).
+	Analytic string
 
 	// Evidence for risk scoring (pkg/risk), collected over the anchor and
 	// the sensitive events. Every list is bounded, so an episode's size

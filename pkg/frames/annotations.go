@@ -32,11 +32,11 @@ func Annotations(eps []engine.Episode, executedSQL string) *data.Frame {
 		start[i], end[i] = ep.AccessTime.UTC(), ep.LastSensitive.UTC()
 		who := cmp.Or(ep.ActorName, ep.ActorID, ep.TokenID)
 		app := cmp.Or(ep.AppName, ep.AppID)
-		title[i] = fmt.Sprintf("AN0020 %s: %s via %s", ep.Severity, who, app)
+		title[i] = fmt.Sprintf("%s %s: %s via %s", AttackRef(ep.Analytic).Analytic, ep.Severity, who, app)
 		text[i] = fmt.Sprintf("%s (score %d): %s used %s in %s; %s at %s, then %d sensitive event(s): %s",
 			strings.ToUpper(ep.Severity), ep.Score, who, app, ep.Source, ep.AccessAction,
 			ep.AccessTime.UTC().Format("2006-01-02 15:04:05Z"), ep.SensitiveCount, strings.Join(ep.Actions, ", "))
-		tags[i] = strings.Join([]string{AnalyticID, ep.Severity, ep.Source}, ",")
+		tags[i] = strings.Join([]string{AttackRef(ep.Analytic).Analytic, ep.Severity, ep.Source}, ",")
 		ids[i] = ep.ID
 	}
 	return data.NewFrame("annotations",

@@ -81,10 +81,11 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 	for i, ep := range sorted {
 		approved[i] = ep.Approved
 	}
-	technique := col("attack_technique", "ATT&CK technique", constant(TechniqueID))
-	technique.Config.Links = []data.DataLink{{Title: "MITRE ATT&CK " + TechniqueID, URL: AttackURL, TargetBlank: true}}
-	strategy := col("attack_strategy", "ATT&CK detection strategy", constant(StrategyID))
-	strategy.Config.Links = []data.DataLink{{Title: "MITRE ATT&CK " + StrategyID, URL: StrategyURL, TargetBlank: true}}
+	ref := AttackRef(analyticOf(sorted))
+	technique := col("attack_technique", "ATT&CK technique", constant(ref.Technique))
+	technique.Config.Links = []data.DataLink{{Title: "MITRE ATT&CK " + ref.Technique, URL: ref.TechniqueURL, TargetBlank: true}}
+	strategy := col("attack_strategy", "ATT&CK detection strategy", constant(ref.Strategy))
+	strategy.Config.Links = []data.DataLink{{Title: "MITRE ATT&CK " + ref.Strategy, URL: ref.StrategyURL, TargetBlank: true}}
 
 	fields = append(fields,
 		col("actor_name", "Actor", strs(func(ep *engine.Episode) string { return ep.ActorName })),
@@ -106,10 +107,10 @@ func Sequences(eps []engine.Episode, correlateBy []string, executedSQL string) *
 		col("deviation", "Deviation", floats(func(ep *engine.Episode) float64 { return ep.Deviation })),
 		col("unknown_signals", "Unknown telemetry", strs(func(ep *engine.Episode) string { return strings.Join(ep.Unknown, "; ") })),
 		col("approved", "Approved app", approved),
-		col("attack_analytic", "ATT&CK analytic", constant(AnalyticID)),
+		col("attack_analytic", "ATT&CK analytic", constant(ref.Analytic)),
 		strategy,
 		technique,
-		col("attack_url", "ATT&CK reference", constant(AttackURL)),
+		col("attack_url", "ATT&CK reference", constant(ref.TechniqueURL)),
 	)
 	f := data.NewFrame("sequences", fields...).SetMeta(&data.FrameMeta{
 		ExecutedQueryString:    executedSQL,

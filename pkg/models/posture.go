@@ -84,16 +84,20 @@ type PostureFields struct {
 	// SensitiveNeedsToken is resolved from Preset: the sensitive event must
 	// itself be made with a token (see engine.Params).
 	SensitiveNeedsToken bool `json:"-"`
+	// Analytic is resolved from Preset: engine.AnalyticAN0528 runs the
+	// single-stage sign-in gap rule instead of AN0020.
+	Analytic string `json:"-"`
 }
 
 // Presets name the detection rules a query may ask for; each sets exactly
 // the fields documented in the README, overriding correlateBy.
-var Presets = []string{PresetAN0020, PresetAN0020Broad}
+var Presets = []string{PresetAN0020, PresetAN0020Broad, PresetAN0528}
 
 // Preset names. PresetCustom (or no preset) keeps correlateBy as given.
 const (
 	PresetAN0020      = "an0020"
 	PresetAN0020Broad = "an0020-broad"
+	PresetAN0528      = "an0528"
 	PresetCustom      = "custom"
 )
 
@@ -108,6 +112,9 @@ func (q *Query) applyPreset() error {
 	case PresetAN0020Broad:
 		q.CorrelateBy = []string{"actor_id"}
 		q.SensitiveNeedsToken = true
+	case PresetAN0528:
+		q.CorrelateBy = []string{"actor_id", "app_id"}
+		q.Analytic = engine.AnalyticAN0528
 	default:
 		return badQuery("preset %q is not supported: use %s, or custom to set correlateBy yourself", q.Preset, strings.Join(Presets, ", "))
 	}
@@ -197,5 +204,13 @@ func (q *Query) DetectParams(s *PluginSettings) engine.Params {
 		From: q.From, To: q.To, CorrelateBy: q.CorrelateBy,
 		ApprovedApps: s.ApprovedSet(), IncludeApproved: q.IncludeApproved,
 		SensitiveNeedsToken: q.SensitiveNeedsToken,
+	}
+}
+
+// SigninGapParams are the AN0528 parameters the query stands for.
+func (q *Query) SigninGapParams(s *PluginSettings) engine.SigninGapParams {
+	return engine.SigninGapParams{
+		SigninWindow: q.SigninWindow, MaxSpan: q.MaxSpan, From: q.From, To: q.To,
+		ApprovedApps: s.ApprovedSet(), IncludeApproved: q.IncludeApproved,
 	}
 }

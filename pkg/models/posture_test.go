@@ -26,6 +26,7 @@ func TestPresets(t *testing.T) {
 		{`{"preset":"an0020","correlateBy":["token_id"]}`, []string{"actor_id", "app_id"}, false},
 		{`{"preset":"AN0020-Broad","correlateBy":["actor_id","app_id"]}`, []string{"actor_id"}, true},
 		{`{"preset":"custom","correlateBy":["token_id"]}`, []string{"token_id"}, false},
+		{`{"preset":"an0528","correlateBy":["token_id"],"signinWindow":"1d"}`, []string{"actor_id", "app_id"}, false},
 	}
 	for _, c := range cases {
 		q, err := parse(t, c.js)
@@ -38,6 +39,12 @@ func TestPresets(t *testing.T) {
 		if p := q.DetectParams(&PluginSettings{}); p.SensitiveNeedsToken != c.needsToken || !slices.Equal(p.CorrelateBy, c.correlateBy) {
 			t.Errorf("%s: detect params %+v", c.js, p)
 		}
+		if an0528 := strings.Contains(c.js, "an0528"); (q.Analytic == "AN0528") != an0528 {
+			t.Errorf("%s: analytic %q", c.js, q.Analytic)
+		}
+	}
+	if q, _ := parse(t, `{"preset":"an0528","signinWindow":"1d"}`); q.SigninGapParams(&PluginSettings{}).SigninWindow != 24*time.Hour {
+		t.Errorf("an0528 takes the query's signinWindow")
 	}
 	if _, err := parse(t, `{"preset":"an0999"}`); err == nil || !strings.Contains(err.Error(), `preset "an0999"`) {
 		t.Errorf("unknown preset: %v", err)

@@ -34,8 +34,9 @@ func (d *Datasource) inventory(ctx context.Context, q *models.Query) backend.Dat
 	if q.Kind == models.KindApps {
 		// The query's own rule, includeApproved and minSeverity: approved
 		// automation shows no episode unless asked, as everywhere else.
+		rq := *q // Rank clips its query's range; the inventory reads q at the same time
 		go func() {
-			ranked, err := d.store.Rank(ctx, q, 0)
+			ranked, err := d.store.Rank(ctx, &rq, 0)
 			if err == nil {
 				for _, ep := range ranked.Episodes {
 					_ = last.Add(ep)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/posture"
@@ -26,24 +24,24 @@ func CoverageWindow(q *models.Query, t posture.Thresholds) time.Time {
 // Coverage reads one row per source and tenant and evaluates its blind
 // spots under the datasource's thresholds.
 func (st *Store) Coverage(ctx context.Context, q *models.Query) ([]posture.Coverage, string, error) {
-	table, err := st.Table(ctx)
+	table, err := st.prepare(ctx, q)
 	if err != nil {
 		return nil, "", err
 	}
 	s := st.settings
 	sql, err := chsql.Coverage(chsql.CoverageSpec{
 		Database: s.Database, Table: s.Table, Variant: table.Variant,
-		WindowFrom: CoverageWindow(q, s.Thresholds), To: q.To, Filters: q.Filters,
+		WindowFrom: clipStart(table.Variant, CoverageWindow(q, s.Thresholds)), To: q.To, Filters: q.Filters,
 		LookbackSeconds: 60 * s.Thresholds.AlertLookbackMinutes,
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	var out []posture.Coverage
-	err = st.each(ctx, sql, func(rows driver.Rows) error {
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
 		var c posture.Coverage
 		var delay []float64
-		if err := rows.Scan(&c.Source, &c.Tenant, &c.Events, &c.FirstEvent, &c.LastEvent, &c.ActiveDays, &delay, &c.Late,
+		if err := scan(&c.Source, &c.Tenant, &c.Events, &c.FirstEvent, &c.LastEvent, &c.ActiveDays, &delay, &c.Late,
 			&c.WithTokenID, &c.WithAppID, &c.WithSrcIP, &c.WithSession, &c.TokenEvents, &c.TokenEventsWithID,
 			&c.Signins, &c.Categories); err != nil {
 			return err

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
 	"github.com/tokentrail/tokentrail/pkg/catalog/posturedata"
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
@@ -18,14 +16,14 @@ import (
 // the baseline, the datasource's approved apps and the catalogue's posture
 // data.
 func (st *Store) inventorySpec(ctx context.Context, q *models.Query) (chsql.InventorySpec, error) {
-	table, err := st.Table(ctx)
+	table, err := st.prepare(ctx, q)
 	if err != nil {
 		return chsql.InventorySpec{}, err
 	}
 	s := st.settings
 	return chsql.InventorySpec{
 		Database: s.Database, Table: s.Table, Variant: table.Variant, Kind: q.Kind,
-		WindowFrom: q.From.Add(-time.Duration(q.Baseline(s)) * 24 * time.Hour), From: q.From, To: q.To,
+		WindowFrom: clipStart(table.Variant, q.From.Add(-time.Duration(q.Baseline(s))*24*time.Hour)), From: q.From, To: q.To,
 		Filters: q.Filters, Approved: s.ApprovedApps, Require: q.Require,
 		LongLivedDays: *q.LongLivedDays, UnusedDays: *q.UnusedDays, RareActors: *q.RareActors,
 		Posture: posturedata.DefaultPosture(), Limit: q.Limit,
@@ -44,12 +42,12 @@ func (st *Store) Inventory(ctx context.Context, q *models.Query) (*posture.Inven
 		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	inv := &posture.Inventory{Kind: q.Kind, WindowFrom: spec.WindowFrom, From: q.From, To: q.To}
-	err = st.each(ctx, sql, func(rows driver.Rows) error {
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
 		if inv.Len() == q.Limit {
 			inv.Truncated = true
-			return errStop
+			return nil // the statement fetched one row more than the limit, to tell
 		}
-		return scanInventoryRow(rows, inv)
+		return scanInventoryRow(scan, inv)
 	})
 	return inv, sql, err
 }
@@ -66,17 +64,16 @@ func (st *Store) InventoryCount(ctx context.Context, q *models.Query) (uint64, s
 		return 0, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	var n uint64
-	ctx, cancel := st.queryContext(ctx)
-	defer cancel()
-	return n, sql, Classify(st.conn.QueryRow(ctx, sql).Scan(&n), st.settings)
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error { return scan(&n) })
+	return n, sql, err
 }
 
-func scanInventoryRow(rows driver.Rows, inv *posture.Inventory) error {
+func scanInventoryRow(scan func(...any) error, inv *posture.Inventory) error {
 	var f [6]uint8 // flag columns, in InventoryColumns order
 	switch inv.Kind {
 	case models.KindApps:
 		var a posture.App
-		if err := rows.Scan(&a.Tenant, &a.Source, &a.AppID, &a.AppName, &a.FirstSeen, &a.LastSeen, &a.Actors, &a.Grants, &a.Revokes,
+		if err := scan(&a.Tenant, &a.Source, &a.AppID, &a.AppName, &a.FirstSeen, &a.LastSeen, &a.Actors, &a.Grants, &a.Revokes,
 			&a.Scopes, &f[0], &f[1], &f[2], &f[3]); err != nil {
 			return err
 		}
@@ -85,7 +82,7 @@ func scanInventoryRow(rows driver.Rows, inv *posture.Inventory) error {
 		inv.Apps = append(inv.Apps, a)
 	case models.KindGrants:
 		var g posture.Grant
-		if err := rows.Scan(&g.Tenant, &g.Source, &g.AppID, &g.AppName, &g.ActorID, &g.ActorName, &g.FirstGranted, &g.LastGranted,
+		if err := scan(&g.Tenant, &g.Source, &g.AppID, &g.AppName, &g.ActorID, &g.ActorName, &g.FirstGranted, &g.LastGranted,
 			&g.Grants, &g.Scopes, &g.Revokes, &g.LastRevoked, &g.Consent, &f[0], &f[1], &f[2], &f[3]); err != nil {
 			return err
 		}
@@ -98,7 +95,7 @@ func scanInventoryRow(rows driver.Rows, inv *posture.Inventory) error {
 	default:
 		var t posture.Token
 		var lastSeen time.Time
-		if err := rows.Scan(&t.Tenant, &t.Source, &t.TokenID, &t.Methods, &t.OwnerID, &t.OwnerName, &t.AppID, &t.AppName,
+		if err := scan(&t.Tenant, &t.Source, &t.TokenID, &t.Methods, &t.OwnerID, &t.OwnerName, &t.AppID, &t.AppName,
 			&t.FirstSeen, &t.LastUsed, &t.Uses, &t.UseDays, &t.Networks, &t.Revokes, &t.LastRevoked, &t.Scopes,
 			&f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &lastSeen); err != nil {
 			return err

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
@@ -24,16 +22,19 @@ func (st *Store) Lookup(ctx context.Context, kind, prefix string, from, to time.
 	if err != nil {
 		return nil, err
 	}
+	if from, to, err = models.ClipRange(table.Variant, from, to); err != nil {
+		return nil, err
+	}
 	sql, err := chsql.Lookup(chsql.LookupSpec{Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant,
 		Kind: kind, Prefix: prefix, From: from, To: to, Limit: limit})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	out := []LookupValue{}
-	err = st.each(ctx, sql, func(rows driver.Rows) error {
+	_, err = st.run(ctx, statement{sql: sql}, func(scan func(...any) error) error {
 		var v LookupValue
 		var n uint64
-		if err := rows.Scan(&v.Value, &v.Text, &n); err != nil {
+		if err := scan(&v.Value, &v.Text, &n); err != nil {
 			return err
 		}
 		if v.Text == "" {

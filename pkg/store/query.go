@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 // prepare reads the table's description and fits q's range into what its
@@ -21,4 +23,13 @@ func (st *Store) prepare(ctx context.Context, q *models.Query) (TableInfo, error
 	}
 	q.From, q.To = from, to
 	return table, nil
+}
+
+// clipStart keeps a window's start, reached by going back from the range,
+// inside what the event_time column can hold.
+func clipStart(v schema.Variant, t time.Time) time.Time {
+	if lo, _ := schema.TimeBounds(v); t.Before(lo) {
+		return lo
+	}
+	return t
 }

@@ -16,6 +16,9 @@ import (
 // which calls emit for every episode. Nothing is buffered here, so memory
 // follows one key's rows, not the table. It returns the executed SQL.
 func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engine.Episode) error) (string, error) {
+	if q.Analytic == engine.AnalyticAN0528 {
+		return st.signinGaps(ctx, q, emit)
+	}
 	s := st.settings
 	table, err := st.prepare(ctx, q)
 	if err != nil {
@@ -38,6 +41,17 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
+	sql, err = st.streamRows(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, det.Add)
+	if err != nil {
+		return sql, err
+	}
+	return sql, det.Close()
+}
+
+// streamRows runs a statement whose columns are chsql.RowColumns through
+// run and passes each row to add as it arrives; an error from add stops the
+// stream. It returns the SQL as executed.
+func (st *Store) streamRows(ctx context.Context, stmt statement, add func(engine.Row) error) (string, error) {
 	var (
 		r                  engine.Row
 		category, authMeth string
@@ -46,15 +60,11 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 		&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
 		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity,
 	}
-	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
+	return st.run(ctx, stmt, func(scan func(...any) error) error {
 		if err := scan(dest...); err != nil {
 			return err
 		}
 		r.Category, r.AuthMethod = event.Category(category), event.AuthMethod(authMeth)
-		return det.Add(r)
+		return add(r)
 	})
-	if err != nil {
-		return sql, err
-	}
-	return sql, det.Close()
 }

@@ -15,6 +15,14 @@ describe('presets', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it("writes the AN0528 preset, whose sign-in window is the risk options' one", async () => {
+    const { user, latest } = setup();
+    await user.click(screen.getByRole('radio', { name: 'AN0528' }));
+    expect(latest().preset).toBe('an0528');
+    expect(latest().correlateBy).toEqual(['actor_id', 'app_id']);
+    expect(screen.getByLabelText('Sign-in window')).toHaveValue('12h');
+  });
+
   it('shows custom for a saved query with its own correlation, and keeps it', () => {
     setup({ correlateBy: ['token_id'] });
     expect(screen.getByRole('radio', { name: 'Custom' })).toBeChecked();
