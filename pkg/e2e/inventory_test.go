@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestPostureInventoryThroughPlugin(t *testing.T) {
 			continue
 		}
 		got := fmt.Sprint(at(apps, "first_seen", i), at(apps, "last_seen", i), at(apps, "actors", i), at(apps, "grants", i), at(apps, "revokes", i), at(apps, "scopes", i))
-		exp := fmt.Sprint(w.first.UTC(), w.last.UTC(), int64(len(w.actors)), w.grants, w.revokes, strings.Join(sortedKeys(w.scopes), " "))
+		exp := fmt.Sprint(w.first.UTC(), w.last.UTC(), int64(len(w.actors)), w.grants, w.revokes, strings.Join(slices.Sorted(maps.Keys(w.scopes)), " "))
 		if got != exp {
 			t.Errorf("app %s:\n got %s\nwant %s", k, got, exp)
 		}
@@ -198,15 +199,6 @@ func at(f *data.Frame, name string, row int) any {
 		return tm.UTC()
 	}
 	return v
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func minTime(a, b time.Time) time.Time {
