@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/engine"
 )
 
@@ -116,7 +117,7 @@ func (q *Query) applyPreset() error {
 		q.CorrelateBy = []string{"actor_id", "app_id"}
 		q.Analytic = engine.AnalyticAN0528
 	default:
-		return badQuery("preset %q is not supported: use %s, or custom to set correlateBy yourself", q.Preset, strings.Join(Presets, ", "))
+		return badQuery("preset %s is not supported: use %s, or custom to set correlateBy yourself", echo.Quote(q.Preset), strings.Join(Presets, ", "))
 	}
 	return nil
 }
@@ -127,7 +128,7 @@ func (q *Query) resolveInventory() error {
 		q.Kind = KindApps
 	}
 	if !slices.Contains(InventoryKinds, q.Kind) {
-		return badQuery("kind %q is not an inventory kind: use %s", q.Kind, strings.Join(InventoryKinds, ", "))
+		return badQuery("kind %s is not an inventory kind: use %s", echo.Quote(q.Kind), strings.Join(InventoryKinds, ", "))
 	}
 	for _, d := range []struct {
 		name string
@@ -160,7 +161,7 @@ func (q *Query) resolveRequire(what string, allowed []string) error {
 	seen := map[string]bool{}
 	for _, f := range q.Require {
 		if !slices.Contains(allowed, f) {
-			return badQuery("require %q is not a flag of %s: use any of %s", f, what, strings.Join(allowed, ", "))
+			return badQuery("require %s is not a flag of %s: use any of %s", echo.Quote(f), what, strings.Join(allowed, ", "))
 		}
 		if seen[f] {
 			return badQuery("require lists %q twice: list each flag once", f)
@@ -175,7 +176,7 @@ func (q *Query) resolveTableFormat(formats ...string) error {
 		q.Format = formats[0]
 	}
 	if !slices.Contains(formats, q.Format) {
-		return badQuery("format %q is not supported for %s: use %s", q.Format, q.QueryType, strings.Join(formats, ", "))
+		return badQuery("format %s is not supported for %s: use %s", echo.Quote(q.Format), q.QueryType, strings.Join(formats, ", "))
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit

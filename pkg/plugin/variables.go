@@ -11,6 +11,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
 	"github.com/tokentrail/tokentrail/pkg/chsql"
+	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
@@ -43,7 +44,7 @@ func (d *Datasource) variables(ctx context.Context, req *backend.CallResourceReq
 	}
 	kind := p.Get("kind")
 	if _, ok := chsql.LookupKinds[kind]; !ok {
-		return bad("kind " + strconv.Quote(kind) + " cannot be listed: use actors, apps, tokens, sources or tenants")
+		return bad("kind " + echo.Quote(kind) + " cannot be listed: use actors, apps, tokens, sources or tenants")
 	}
 	prefix := p.Get("prefix")
 	if len(prefix) > maxVariablePrefix {
@@ -52,7 +53,7 @@ func (d *Datasource) variables(ctx context.Context, req *backend.CallResourceReq
 	limit := defaultVariableValues
 	if v := p.Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxVariableValues {
-			return bad("limit " + strconv.Quote(v) + " is out of range: use 1-" + strconv.Itoa(maxVariableValues))
+			return bad("limit " + echo.Quote(v) + " is out of range: use 1-" + strconv.Itoa(maxVariableValues))
 		}
 	}
 	to := time.Now().UTC()
@@ -64,7 +65,7 @@ func (d *Datasource) variables(ctx context.Context, req *backend.CallResourceReq
 		if v := p.Get(t.name); v != "" {
 			ms, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return bad(t.name + " " + strconv.Quote(v) + " is not epoch milliseconds")
+				return bad(t.name + " " + echo.Quote(v) + " is not epoch milliseconds")
 			}
 			*t.dst = time.UnixMilli(ms).UTC()
 		}
