@@ -41,7 +41,19 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	sql, err = st.streamRows(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, det.Add)
+	return st.detect(ctx, sql, q.Filters, det)
+}
+
+// detector is what streams rows into episodes: the AN0020 and AN0528 rules.
+type detector interface {
+	Add(engine.Row) error
+	Close() error
+}
+
+// detect runs sql (its filters' long value lists as external tables),
+// feeds every row to det and closes it, returning the SQL as executed.
+func (st *Store) detect(ctx context.Context, sql string, filters []models.Filter, det detector) (string, error) {
+	sql, err := st.streamRows(ctx, statement{sql: sql, tables: chsql.ValueTables(filters)}, det.Add)
 	if err != nil {
 		return sql, err
 	}

@@ -42,9 +42,5 @@ func (st *Store) signinGaps(ctx context.Context, q *models.Query, emit func(engi
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	sql, err = st.streamRows(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, det.Add)
-	if err != nil {
-		return sql, err
-	}
-	return sql, det.Close()
+	return st.detect(ctx, sql, q.Filters, det)
 }
