@@ -54,7 +54,7 @@ type PluginSettings struct {
 	// ScoringProfile overrides values of the default scoring profile
 	// (pkg/risk/profile.yaml), in YAML or JSON.
 	ScoringProfile string `json:"scoringProfile"`
-	// Thresholds of the inventory and coverage queries.
+	// Thresholds of the coverage query's blind spots.
 	Thresholds Thresholds `json:"-"`
 
 	Secrets *SecretSettings `json:"-"`
