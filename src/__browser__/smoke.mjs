@@ -99,6 +99,26 @@ async function json(page, testId) {
   return JSON.parse(await page.getByTestId(testId).textContent());
 }
 
+// React writes the editor's state on its own schedule after a click or key
+// press, so a check of what was written waits (up to 5 s) for the value to
+// satisfy it instead of reading once. It returns the last value it saw, so a
+// failing check can say what was written instead.
+async function written(page, testId, ok) {
+  const deadline = Date.now() + 5000;
+  let value = await json(page, testId);
+  while (!ok(value) && Date.now() < deadline) {
+    await page.waitForTimeout(50);
+    value = await json(page, testId);
+  }
+  return { ok: ok(value), value };
+}
+
+async function checkWritten(name, page, testId, ok) {
+  const result = await written(page, testId, ok);
+  check(name, result.ok, result.ok ? '' : `wrote ${JSON.stringify(result.value)}`);
+  return result.value;
+}
+
 async function run(page) {
   // Config editor: defaults as placeholders, TLS fields only with TLS on, values land in jsonData.
   await page.getByText('Audit table', { exact: true }).waitFor();
@@ -142,13 +162,13 @@ async function run(page) {
     .screenshot({ path: path.join(outDir, 'query-editor-invalid-span.png') });
   await maxSpan.fill('30m');
   await maxSpan.press('Enter');
-  check('valid max span is written', (await json(page, 'query')).maxSpan === '30m');
+  await checkWritten('valid max span is written', page, 'query', (q) => q.maxSpan === '30m');
 
   const minSeverity = page.locator('#tokentrail-A-min-severity');
   check('min severity shows Any by default', (await minSeverity.inputValue()) === 'Any');
   await minSeverity.click();
   await page.getByRole('option', { name: /^High/ }).click();
-  check('min severity high is written', (await json(page, 'query')).minSeverity === 'high');
+  await checkWritten('min severity high is written', page, 'query', (q) => q.minSeverity === 'high');
 
   await page.getByRole('button', { name: 'Add filter' }).click();
   await page.locator('#tokentrail-A-filter-0-values').click();
@@ -157,10 +177,11 @@ async function run(page) {
   check('filter values are suggested from the backend', true);
   await suggestion.click();
   await page.keyboard.press('Escape');
-  const filters = (await json(page, 'query')).filters;
-  check(
+  await checkWritten(
     'filter row written to the query',
-    JSON.stringify(filters) === JSON.stringify([{ field: 'app_id', op: '=', values: ['app_id-1'] }])
+    page,
+    'query',
+    (q) => JSON.stringify(q.filters) === JSON.stringify([{ field: 'app_id', op: '=', values: ['app_id-1'] }])
   );
 
   // RadioButtonGroup lays its invisible radio input over the label, so click the input.
@@ -170,10 +191,11 @@ async function run(page) {
     await queryEditor.getByRole('radio', { name: 'AN0020', exact: true }).isChecked()
   );
   await queryEditor.getByRole('radio', { name: 'AN0020 broad' }).click();
-  const broad = await json(page, 'query');
-  check(
+  await checkWritten(
     'the broad preset is written with its correlation',
-    broad.preset === 'an0020-broad' && JSON.stringify(broad.correlateBy) === '["actor_id"]'
+    page,
+    'query',
+    (q) => q.preset === 'an0020-broad' && JSON.stringify(q.correlateBy) === '["actor_id"]'
   );
 
   await page.getByRole('radio', { name: 'Sequence counts' }).click();
@@ -196,13 +218,17 @@ async function run(page) {
   );
   await queryEditor.getByRole('radio', { name: 'Tokens' }).click();
   await page.locator('#tokentrail-A-longLivedDays').waitFor();
-  check('tokens show the long-lived and unused thresholds', (await json(page, 'query')).kind === 'tokens');
+  await checkWritten('tokens show the long-lived and unused thresholds', page, 'query', (q) => q.kind === 'tokens');
   await queryEditor.screenshot({ path: path.join(outDir, 'inventory-editor.png') });
   await queryEditor.getByRole('radio', { name: 'Coverage' }).click();
   await page.locator('#tokentrail-A-coverage-require').waitFor();
   await queryEditor.getByRole('radio', { name: 'Per source' }).click();
-  const coverage = await json(page, 'query');
-  check('coverage writes the alerting format', coverage.queryType === 'coverage' && coverage.format === 'numeric');
+  await checkWritten(
+    'coverage writes the alerting format',
+    page,
+    'query',
+    (q) => q.queryType === 'coverage' && q.format === 'numeric'
+  );
   await queryEditor.screenshot({ path: path.join(outDir, 'coverage-editor.png') });
 
   // Template variable editor, and metricFindQuery through the resource call.
