@@ -47,8 +47,9 @@ type BaselineSpec struct {
 	MinSensitivity  int
 	// SensitiveNeedsToken counts sensitive events as the broad preset does.
 	SensitiveNeedsToken bool
-	// KeyHash and AppHash say the table has the accelerator columns.
-	KeyHash, AppHash bool
+	// KeyHash and AppHash say the table has the accelerator columns;
+	// Rollup that it has the baseline rollup (RollupTable).
+	KeyHash, AppHash, Rollup bool
 }
 
 func (s BaselineSpec) check() error {
@@ -73,7 +74,7 @@ func (s BaselineSpec) check() error {
 }
 
 func (s BaselineSpec) window() string {
-	return fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.WindowStart), Time(s.Variant, s.To))
+	return Range(s.Variant, s.WindowStart, s.To)
 }
 
 // NetworkWith defines, for a WITH clause, the alias net: event.NetworkPrefix
@@ -105,6 +106,9 @@ const (
 func KeyDays(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
+	}
+	if s.UsesRollup() {
+		return rollupKeyDays(s), nil
 	}
 	cols := strings.Join(s.CorrelateBy, ", ")
 	sensitive := sensitivePred(s.MinSensitivity, s.SensitiveNeedsToken)
@@ -141,6 +145,9 @@ func ActorDays(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
 	}
+	if s.Rollup {
+		return rollupActorDays(s), nil
+	}
 	return fmt.Sprintf(`WITH %s
 SELECT ident, toDate(event_time) AS day,
   count() AS events,
@@ -171,6 +178,9 @@ func AppStats(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
 	}
+	if s.Rollup {
+		return rollupAppStats(s), nil
+	}
 	prewhere := []string{s.window()}
 	if s.AppHash {
 		prewhere = append(prewhere, fmt.Sprintf("%s IN (SELECT cityHash64(app_id) FROM %s)", schema.AppHashColumn, AppsTable))
@@ -196,6 +206,9 @@ GROUP BY app_id`,
 func TokenStats(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
+	}
+	if s.Rollup {
+		return rollupTokenStats(s), nil
 	}
 	return fmt.Sprintf(`SELECT token_id, min(event_time) AS first_seen,
   arraySlice(arraySort(groupUniqArray(toDate(event_time))), 1, %d) AS days

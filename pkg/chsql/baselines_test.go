@@ -58,3 +58,57 @@ func TestNetworkExprPicksParser(t *testing.T) {
 		t.Errorf("current releases throw on bad input without the OrDefault form: %s", e)
 	}
 }
+
+// The rollup's DDL, its backfill, the baseline statements over it and the
+// identity statements are pinned too (the store's tests create the rollup
+// on ClickHouse and require the same scores as the raw statements).
+func TestRollupGolden(t *testing.T) {
+	ddl, err := CreateRollup("db", "events", 18)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill, err := BackfillRollup("db", "events", 24)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "rollup_ddl", strings.Join(append(ddl, fill), ";\n\n"))
+	spec := baselineSpecs()["accelerated"]
+	spec.Rollup = true
+	var stmts []string
+	for _, build := range []func(BaselineSpec) (string, error){KeyDays, ActorDays, AppStats, TokenStats, Identity} {
+		sql, err := build(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, sql)
+	}
+	golden(t, "rollup_reads", strings.Join(stmts, ";\n\n"))
+	raw := baselineSpecs()["accelerated"]
+	idRaw, err := Identity(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "identity_raw", idRaw)
+	if _, err := CreateRollup("db", strings.Repeat("t", 60), 18); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a table name too long for its rollup: %v", err)
+	}
+}
+
+func TestRollupDimensions(t *testing.T) {
+	tests := []struct {
+		correlateBy []string
+		dim         string
+	}{
+		{[]string{"actor_id", "app_id"}, DimKey}, {[]string{"app_id", "actor_id"}, DimKey}, {[]string{"actor_id"}, DimActor},
+		{[]string{"app_id"}, DimApp}, {[]string{"token_id"}, DimToken}, {[]string{"tenant"}, ""}, {[]string{"actor_id", "token_id"}, ""},
+	}
+	for _, tc := range tests {
+		if got := rollupDim(tc.correlateBy); got != tc.dim {
+			t.Errorf("rollupDim(%v) = %q, want %q", tc.correlateBy, got, tc.dim)
+		}
+		s := BaselineSpec{CorrelateBy: tc.correlateBy, Rollup: true}
+		if s.UsesRollup() != (tc.dim != "") {
+			t.Errorf("UsesRollup(%v) = %v", tc.correlateBy, s.UsesRollup())
+		}
+	}
+}

@@ -55,6 +55,21 @@ func TestSequencesGolden(t *testing.T) {
 	}
 }
 
+// The compact path's second pass, run per batch of candidate keys, is the
+// whole statement's second pass with the keys read from an external table.
+func TestCompactRowsGolden(t *testing.T) {
+	spec := sequenceSpecs()["sequences_key_hash"]
+	sql, err := CompactRows(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "compact_rows", sql)
+	spec.KeyHash = false
+	if _, err := CompactRows(spec); err == nil {
+		t.Error("a table without key_hash has no compact second pass")
+	}
+}
+
 func TestTimelineGolden(t *testing.T) {
 	sql, err := Timeline(TimelineSpec{Database: "db", Table: "t", Variant: schema.Modern, From: from, To: to, Limit: 50,
 		Filters: []models.Filter{{Field: "actor_name", Op: "!=", Values: []string{`O'Brien\`}}}})

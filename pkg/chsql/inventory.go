@@ -94,7 +94,7 @@ func inventoryBody(s InventorySpec) (body, order string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.WindowFrom), Time(s.Variant, s.To))
+	rangeCond := Range(s.Variant, s.WindowFrom, s.To)
 	// PREWHERE holds the small columns that decide which rows are read at
 	// all: the range and, for grants, the category. ClickHouse 18.16 moves
 	// only some conditions there by itself.

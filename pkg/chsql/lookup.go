@@ -51,7 +51,7 @@ func Lookup(s LookupSpec) (string, error) {
 		label = "argMaxIf(" + k.Label + ", event_time, " + k.Label + " != '')"
 	}
 	conds := []string{
-		fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.From), Time(s.Variant, s.To)),
+		Range(s.Variant, s.From, s.To),
 		k.Value + " != ''",
 	}
 	if s.Prefix != "" {

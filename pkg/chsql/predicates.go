@@ -6,6 +6,7 @@ import (
 
 	"github.com/tokentrail/tokentrail/pkg/echo"
 	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 // The AN0020 event roles, as SQL. They mirror engine.IsAccess, IsSensitive
@@ -18,6 +19,28 @@ const (
 // tokenBasedPred mirrors engine's Row.tokenBased: the event itself was made
 // with a token, or by an app that is not a person's interactive client.
 const tokenBasedPred = "(auth_method IN ('oauth', 'api_token', 'pat', 'service_account') OR (app_id != '' AND auth_method != 'interactive'))"
+
+// roles are the predicates of a row's part in a sequence.
+type roles struct{ access, sensitive, revoke string }
+
+// rolePreds tests the one-byte role column when the table has it (see
+// schema.RoleColumn), else the columns it is computed from. Both give the
+// same rows; the store's equivalence tests run with and without it.
+// needsToken (the broad preset) adds the token test to the sensitive role.
+func rolePreds(role bool, minSensitivity int, needsToken bool) roles {
+	if !role || minSensitivity < 0 || minSensitivity > 31 {
+		return roles{accessPred, sensitivePred(minSensitivity, needsToken), revokePred}
+	}
+	r := roles{
+		access:    "(bitAnd(" + schema.RoleColumn + ", 1) = 1)",
+		sensitive: fmt.Sprintf("(%s >= %d)", schema.RoleColumn, 4+8*minSensitivity),
+		revoke:    "(bitAnd(" + schema.RoleColumn + ", 2) = 2)",
+	}
+	if needsToken {
+		r.sensitive = "(" + r.sensitive + " AND " + tokenBasedPred + ")"
+	}
+	return r
+}
 
 func sensitivePred(minSensitivity int, needsToken bool) string {
 	if needsToken {

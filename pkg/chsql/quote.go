@@ -57,3 +57,44 @@ func Time(v schema.Variant, t time.Time) string {
 	}
 	return "toDateTime64(" + Quote(schema.FormatTime(v, t)) + ", 3, 'UTC')"
 }
+
+// Range is the condition event_time in [from, to]. It repeats the bounds as
+// days because the sort key begins with toDate(event_time): ClickHouse 18.16
+// does not derive a bound on toDate(event_time) from one on event_time, so
+// without the day terms every granule of the table is read (a one-day range
+// over a month took 2.5 s instead of 0.34 s). The column is in UTC, so the
+// day of each bound is its UTC date. A day outside what the Date type holds
+// on every release (1970 to 2105) is left out: the time bound alone is exact.
+func Range(v schema.Variant, from, to time.Time) string {
+	from, to = schema.ClampTime(v, from), schema.ClampTime(v, to)
+	terms := make([]string, 0, 4)
+	if !from.Before(firstDay) && !from.After(lastDay) {
+		terms = append(terms, "toDate(event_time) >= "+day(from))
+	}
+	if !to.Before(firstDay) && !to.After(lastDay) {
+		terms = append(terms, "toDate(event_time) <= "+day(to))
+	}
+	terms = append(terms, "event_time >= "+Time(v, from), "event_time <= "+Time(v, to))
+	return strings.Join(terms, " AND ")
+}
+
+// firstDay and lastDay bound the Date values every release reads from text.
+var (
+	firstDay = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastDay  = time.Date(2105, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// Day renders the UTC date of t, clamped to the dates every release reads,
+// as a Date literal.
+func Day(v schema.Variant, t time.Time) string {
+	t = schema.ClampTime(v, t)
+	if t.Before(firstDay) {
+		t = firstDay
+	}
+	if t.After(lastDay) {
+		t = lastDay
+	}
+	return day(t)
+}
+
+func day(t time.Time) string { return "toDate(" + Quote(t.UTC().Format("2006-01-02")) + ")" }

@@ -18,6 +18,19 @@ var RowColumns = []string{
 	"actor_id", "actor_name", "app_id", "app_name", "token_id", "src_ip", "user_agent", "target_name", "sensitivity",
 }
 
+// CompactColumns are what the compact statement returns for the default
+// key: the key as one number, the user agent as its family's hash, and no
+// actor or app strings, which are the same on every row of a key and are
+// read once per key instead (Identity). Reading, sorting and sending them
+// for every row was most of the statement's cost.
+var CompactColumns = []string{
+	schema.KeyHashColumn, "event_time", "event_id", "tenant", "source", "action", "toString(category)", "toString(auth_method)",
+	"token_id", "src_ip", AgentHashSQL, "target_name", "sensitivity",
+}
+
+// AgentHashSQL is event.AgentHash in SQL.
+const AgentHashSQL = "if(user_agent = '', toUInt64(0), cityHash64(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, 200)))"
+
 // SequenceSpec is everything the sequence statement depends on.
 type SequenceSpec struct {
 	Database, Table string
@@ -34,10 +47,15 @@ type SequenceSpec struct {
 	// key's episodes. Otherwise the engine drops episodes by their app.
 	ExcludeApps []string
 	Filters     []models.Filter
-	// KeyHash and AppHash say the table has the accelerator columns
-	// schema.KeyHashColumn and schema.AppHashColumn.
-	KeyHash, AppHash bool
+	// KeyHash, AppHash and Role say the table has the accelerator columns
+	// schema.KeyHashColumn, schema.AppHashColumn and schema.RoleColumn.
+	KeyHash, AppHash, Role bool
 }
+
+// Compact reports whether the statement returns CompactColumns: the key is
+// the default one and the table has its key_hash. The broad preset tests
+// each row's app, so it reads the full rows.
+func (s SequenceSpec) Compact() bool { return s.KeyHash && s.defaultKey() && !s.SensitiveNeedsToken }
 
 // defaultKey reports whether the key is (actor_id, app_id), in any order.
 func (s SequenceSpec) defaultKey() bool {
@@ -92,18 +110,37 @@ func (s SequenceSpec) candidateFilters() (numeric, text []string) {
 //  2. only those keys' access, sensitive and revoke rows come back, ordered
 //     by key, event_time, event_id — the order the engine streams in.
 func Sequences(s SequenceSpec) (string, error) {
-	stmt, _, err := build(s)
+	stmt, _, err := build(s, "")
+	return stmt, err
+}
+
+// CandidatesTable is the external table (column k UInt64) of the candidate
+// key hashes CompactRows reads.
+const CandidatesTable = "tt_candidates"
+
+// CompactRows is the second pass of the compact path on its own: the
+// access, sensitive and revoke rows of the keys whose hashes are in
+// CandidatesTable, as CompactColumns, in key order. The store runs the
+// first pass (Candidates) once and this statement once per batch of keys,
+// so that what it holds follows a batch, never the range.
+func CompactRows(s SequenceSpec) (string, error) {
+	if !s.Compact() {
+		return "", fmt.Errorf("the compact second pass needs the default key (actor_id, app_id) and the key_hash column")
+	}
+	stmt, _, err := build(s, "SELECT k FROM "+CandidatesTable)
 	return stmt, err
 }
 
 // Candidates returns only the first pass: the keys' hashes. The benchmark
 // times it to show what the aggregation alone costs.
 func Candidates(s SequenceSpec) (string, error) {
-	_, candidates, err := build(s)
+	_, candidates, err := build(s, "")
 	return candidates, err
 }
 
-func build(s SequenceSpec) (stmt, candidates string, err error) {
+// build returns the whole statement and its first pass. The second pass
+// reads its keys from the first pass, or from keySet when that is given.
+func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	if err := schema.CheckIdentifier("database", s.Database); err != nil {
 		return "", "", err
 	}
@@ -126,7 +163,7 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
 		return "", "", err
 	}
 	readFrom := s.From.Add(-s.MaxSpan)
-	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, readFrom), Time(s.Variant, s.To))
+	rangeCond := Range(s.Variant, readFrom, s.To)
 	nonEmpty := make([]string, len(s.CorrelateBy))
 	for i, f := range s.CorrelateBy {
 		nonEmpty[i] = f + " != ''"
@@ -134,14 +171,14 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
 	keyList := strings.Join(s.CorrelateBy, ", ")
 	hash := s.keyHash()
 	numeric, text := s.candidateFilters()
-	sensitive := sensitivePred(s.MinSensitivity, s.SensitiveNeedsToken)
+	r := rolePreds(s.Role, s.MinSensitivity, s.SensitiveNeedsToken)
 	// windowFunnel counts whole seconds on a DateTime; rounding the span up
 	// keeps the pre-filter a superset of the exact millisecond rule.
 	windowSeconds := int64(math.Ceil(s.MaxSpan.Seconds()))
 
 	// The range, the roles and the numeric key conditions touch only small
 	// columns; in PREWHERE they decide which rows' strings are read at all.
-	prewhere := append([]string{rangeCond, "(" + accessPred + " OR " + sensitive + ")"}, numeric...)
+	prewhere := append([]string{rangeCond, "(" + r.access + " OR " + r.sensitive + ")"}, numeric...)
 	whereText := ""
 	if w := where(append(text, filters)...); w != "" {
 		whereText = "\n  WHERE " + indent(w)
@@ -153,11 +190,19 @@ func build(s SequenceSpec) (stmt, candidates string, err error) {
   HAVING windowFunnel(%d)(toDateTime(event_time), %s, %s AND event_time >= %s) = 2`,
 		hash, s.Database, s.Table,
 		indent(where(prewhere...)), whereText,
-		windowSeconds, accessPred, sensitive, Time(s.Variant, s.From))
+		windowSeconds, r.access, r.sensitive, Time(s.Variant, s.From))
 
 	// PREWHERE on the key set: ClickHouse reads only the key hash for every
 	// row of the range and the other columns only for the granules of
 	// candidate keys, which are few.
+	cols := RowColumns
+	nonEmptyKey := strings.Join(nonEmpty, " AND ")
+	if s.Compact() {
+		cols, keyList, nonEmptyKey = CompactColumns, schema.KeyHashColumn, schema.KeyHashColumn+" != 0"
+	}
+	if keySet == "" {
+		keySet = candidates
+	}
 	stmt = fmt.Sprintf(`SELECT %s
 FROM %s.%s
 PREWHERE %s IN (
@@ -165,9 +210,9 @@ PREWHERE %s IN (
   )
 WHERE %s
 ORDER BY %s, event_time, event_id`,
-		strings.Join(RowColumns, ", "), s.Database, s.Table,
-		hash, candidates,
-		where(rangeCond, strings.Join(nonEmpty, " AND "), filters, "("+accessPred+" OR "+sensitive+" OR "+revokePred+")"),
+		strings.Join(cols, ", "), s.Database, s.Table,
+		hash, keySet,
+		where(rangeCond, nonEmptyKey, filters, "("+r.access+" OR "+r.sensitive+" OR "+r.revoke+")"),
 		keyList)
 	return stmt, candidates, nil
 }
@@ -177,13 +222,15 @@ func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
 // ScanBaselineSQL is the benchmark's yardstick: the cheapest statement that
 // reads the same rows as the first pass of Sequences (the range plus the
 // access/sensitive predicate), reducing them to one number.
-func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, minSensitivity int) (string, error) {
+// With role, it tests the role column, as the sequences statements then do.
+func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, minSensitivity int, role bool) (string, error) {
 	if err := schema.CheckIdentifier("database", db); err != nil {
 		return "", err
 	}
 	if err := schema.CheckIdentifier("table", table); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE event_time >= %s AND event_time <= %s AND (%s OR %s)",
-		db, table, Time(v, from), Time(v, to), accessPred, sensitivePred(minSensitivity, false)), nil
+	r := rolePreds(role, minSensitivity, false)
+	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE %s AND (%s OR %s)",
+		db, table, Range(v, from, to), r.access, r.sensitive), nil
 }

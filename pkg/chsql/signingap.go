@@ -52,8 +52,8 @@ func SigninGaps(s SigninGapSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.From.Add(-s.SigninWindow)), Time(s.Variant, s.To))
-	actorsRange := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.ActorsFrom), Time(s.Variant, s.To))
+	rangeCond := Range(s.Variant, s.From.Add(-s.SigninWindow), s.To)
+	actorsRange := Range(s.Variant, s.ActorsFrom, s.To)
 	conds := []string{
 		"actor_id != ''",
 		"(NOT " + interactiveSigninPred + " OR " + signinSucceeded + ")",

@@ -53,7 +53,7 @@ func Coverage(s CoverageSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.WindowFrom), Time(s.Variant, s.To))
+	rangeCond := Range(s.Variant, s.WindowFrom, s.To)
 	endDay := s.To.UTC().Truncate(24 * time.Hour)
 	cols := []string{
 		"source", "tenant", "count() AS events",
@@ -101,5 +101,5 @@ func RangeCountSQL(db, table string, v schema.Variant, from, to time.Time, colum
 		cond = "NOT ignore(" + strings.Join(columns, ", ") + ")"
 	}
 	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE %s", db, table,
-		where(fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(v, from), Time(v, to)), cond)), nil
+		where(Range(v, from, to), cond)), nil
 }

@@ -44,7 +44,7 @@ func Timeline(s TimelineSpec) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rangeCond := fmt.Sprintf("event_time >= %s AND event_time <= %s", Time(s.Variant, s.From), Time(s.Variant, s.To))
+	rangeCond := Range(s.Variant, s.From, s.To)
 	return fmt.Sprintf("SELECT %s\nFROM %s.%s\nWHERE %s\nORDER BY event_time DESC, event_id DESC\nLIMIT %d",
 		strings.Join(TimelineColumns, ", "), s.Database, s.Table, where(rangeCond, filters), s.Limit+1), nil
 }
@@ -65,6 +65,6 @@ func DistinctValuesSQL(db, table, field string, limit int) (string, error) {
 	if enumFields[field] {
 		col = "toString(" + field + ")"
 	}
-	return fmt.Sprintf("SELECT %s AS v, count() AS c FROM %s.%s WHERE event_time >= now() - 30*86400 AND %s != '' GROUP BY v ORDER BY c DESC, v LIMIT %d",
+	return fmt.Sprintf("SELECT %s AS v, count() AS c FROM %s.%s WHERE toDate(event_time) >= today() - 31 AND event_time >= now() - 30*86400 AND %s != '' GROUP BY v ORDER BY c DESC, v LIMIT %d",
 		col, db, table, col, limit), nil
 }

@@ -35,6 +35,7 @@ type Detector struct {
 	rows int // rows passed to Add, to point at the offending row in errors
 
 	key       []string // correlateBy values of the current key; nil before the first row
+	keyHash   uint64   // the current key's KeyHash, when rows carry one
 	prevTime  time.Time
 	prevID    string
 	accesses  window[Row]     // accesses since the last revoke, within maxSpan
@@ -71,15 +72,17 @@ func (d *Detector) Add(r Row) error {
 		return d.err
 	}
 	d.rows++
-	for _, f := range d.p.CorrelateBy {
-		if FieldValue(&r, f) == "" {
-			return nil
+	if r.KeyHash == 0 {
+		for _, f := range d.p.CorrelateBy {
+			if FieldValue(&r, f) == "" {
+				return nil
+			}
 		}
 	}
 	switch c := d.compareKey(&r); {
 	case c < 0:
 		return d.fail(fmt.Errorf("%w: row %d (event_id %q) has key %s, which sorts before the previous key %s; order the query by %s, event_time, event_id",
-			ErrOutOfOrder, d.rows, r.EventID, d.describeKey(&r), formatKey(d.p.CorrelateBy, d.key), strings.Join(d.p.CorrelateBy, ", ")))
+			ErrOutOfOrder, d.rows, r.EventID, d.describeKey(&r), d.describeCurrent(), strings.Join(d.p.CorrelateBy, ", ")))
 	case c > 0:
 		if err := d.endKey(); err != nil {
 			return d.fail(err)
@@ -88,10 +91,11 @@ func (d *Detector) Add(r Row) error {
 		for i, f := range d.p.CorrelateBy {
 			d.key[i] = FieldValue(&r, f)
 		}
+		d.keyHash = r.KeyHash
 	default:
 		if r.EventTime.Before(d.prevTime) || (r.EventTime.Equal(d.prevTime) && r.EventID < d.prevID) {
 			return d.fail(fmt.Errorf("%w: row %d (event_id %q, %s) of key %s sorts before the previous row (event_id %q, %s); order the query by %s, event_time, event_id",
-				ErrOutOfOrder, d.rows, r.EventID, r.EventTime.Format(time.RFC3339Nano), formatKey(d.p.CorrelateBy, d.key),
+				ErrOutOfOrder, d.rows, r.EventID, r.EventTime.Format(time.RFC3339Nano), d.describeCurrent(),
 				d.prevID, d.prevTime.Format(time.RFC3339Nano), strings.Join(d.p.CorrelateBy, ", ")))
 		}
 	}
@@ -159,6 +163,7 @@ func (d *Detector) match(r *Row) error {
 	}
 	if d.open == nil {
 		d.open = newEpisode(d.p.CorrelateBy, d.key, r, d.accesses.front())
+		d.open.ep.KeyHash = d.keyHash
 	}
 	d.open.add(r)
 	d.openLast = r.EventTime
@@ -224,6 +229,9 @@ func (d *Detector) compareKey(r *Row) int {
 	if d.key == nil {
 		return 1
 	}
+	if r.KeyHash != 0 || d.keyHash != 0 {
+		return cmp.Compare(r.KeyHash, d.keyHash)
+	}
 	for i, f := range d.p.CorrelateBy {
 		if c := strings.Compare(FieldValue(r, f), d.key[i]); c != 0 {
 			return c
@@ -233,11 +241,22 @@ func (d *Detector) compareKey(r *Row) int {
 }
 
 func (d *Detector) describeKey(r *Row) string {
+	if r.KeyHash != 0 {
+		return fmt.Sprintf("{key hash %d}", r.KeyHash)
+	}
 	vals := make([]string, len(d.p.CorrelateBy))
 	for i, f := range d.p.CorrelateBy {
 		vals[i] = FieldValue(r, f)
 	}
 	return formatKey(d.p.CorrelateBy, vals)
+}
+
+// describeCurrent names the current key for an error message.
+func (d *Detector) describeCurrent() string {
+	if d.keyHash != 0 {
+		return fmt.Sprintf("{key hash %d}", d.keyHash)
+	}
+	return formatKey(d.p.CorrelateBy, d.key)
 }
 
 func formatKey(fields, values []string) string {

@@ -18,8 +18,11 @@ type Episode struct {
 	// values and the first sensitive event's event_id, so a dashboard link
 	// or an alert annotation keeps pointing at the same episode.
 	ID string
-	// Key holds the correlateBy values, in Params.CorrelateBy order.
-	Key []string
+	// Key holds the correlateBy values, in Params.CorrelateBy order; for
+	// rows keyed by Row.KeyHash it is filled by the store, and KeyHash is
+	// that number.
+	Key     []string
+	KeyHash uint64
 	// Identity of the episode, taken from its first sensitive event and,
 	// where that is empty, from the access anchor.
 	Tenant, Source, ActorID, ActorName, AppID, AppName, TokenID string
@@ -56,8 +59,11 @@ type Episode struct {
 	// Networks lists the distinct event.NetworkPrefix values, in event
 	// order, at most MaxEvidence of them.
 	Networks []string
-	// UserAgents lists the distinct user agents, at most MaxEvidence.
+	// UserAgents lists the distinct user agents, at most MaxEvidence, when
+	// the rows carry them; Agents the distinct user-agent families as
+	// cityHash64 (event.AgentFamily), always.
 	UserAgents []string
+	Agents     []uint64
 	// DistinctTargets counts distinct sensitive target names, up to
 	// MaxCountedTargets.
 	DistinctTargets int
@@ -67,6 +73,9 @@ type Episode struct {
 	ConfigActions []string
 	// AccessTokenID is the token id of the anchor.
 	AccessTokenID string
+	// FirstSensitiveID is the first sensitive event's event_id, from which
+	// (with the key) EpisodeID derives the episode's ID.
+	FirstSensitiveID string
 
 	// Score (0..100), Severity, Reasons and the two factors are filled by
 	// pkg/risk; the engine leaves them zero.
@@ -107,21 +116,22 @@ type episodeBuilder struct {
 func newEpisode(correlateBy, key []string, b, a *Row) *episodeBuilder {
 	eb := &episodeBuilder{
 		ep: Episode{
-			ID:             episodeID(correlateBy, key, b.EventID),
-			Key:            slices.Clone(key),
-			Tenant:         fallback(b.Tenant, a.Tenant),
-			Source:         fallback(b.Source, a.Source),
-			ActorID:        fallback(b.ActorID, a.ActorID),
-			ActorName:      fallback(b.ActorName, a.ActorName),
-			AppID:          fallback(b.AppID, a.AppID),
-			AppName:        fallback(b.AppName, a.AppName),
-			TokenID:        fallback(b.TokenID, a.TokenID),
-			AccessTime:     a.EventTime,
-			AccessAction:   a.Action,
-			AccessIP:       a.SrcIP,
-			AccessCategory: string(a.Category),
-			AccessTokenID:  a.TokenID,
-			FirstSensitive: b.EventTime,
+			ID:               EpisodeID(correlateBy, key, b.EventID),
+			Key:              slices.Clone(key),
+			Tenant:           fallback(b.Tenant, a.Tenant),
+			Source:           fallback(b.Source, a.Source),
+			ActorID:          fallback(b.ActorID, a.ActorID),
+			ActorName:        fallback(b.ActorName, a.ActorName),
+			AppID:            fallback(b.AppID, a.AppID),
+			AppName:          fallback(b.AppName, a.AppName),
+			TokenID:          fallback(b.TokenID, a.TokenID),
+			AccessTime:       a.EventTime,
+			AccessAction:     a.Action,
+			AccessIP:         a.SrcIP,
+			AccessCategory:   string(a.Category),
+			AccessTokenID:    a.TokenID,
+			FirstSensitiveID: b.EventID,
+			FirstSensitive:   b.EventTime,
 		},
 		actions: map[string]struct{}{},
 		configs: map[string]struct{}{},
@@ -140,6 +150,13 @@ func (eb *episodeBuilder) observe(r *Row) {
 	}
 	if ua := r.UserAgent; ua != "" && len(ep.UserAgents) < MaxEvidence && !slices.Contains(ep.UserAgents, ua) {
 		ep.UserAgents = append(ep.UserAgents, ua)
+	}
+	h := r.AgentHash
+	if h == 0 && r.UserAgent != "" {
+		h = event.AgentHash(r.UserAgent)
+	}
+	if h != 0 && len(ep.Agents) < MaxEvidence && !slices.Contains(ep.Agents, h) {
+		ep.Agents = append(ep.Agents, h)
 	}
 }
 
@@ -189,9 +206,11 @@ func (eb *episodeBuilder) finish(approved bool) Episode {
 	return ep
 }
 
-// episodeID hashes the correlateBy names and values with the first sensitive
+// EpisodeID hashes the correlateBy names and values with the first sensitive
 // event_id. Unit and record separators keep ("a","bc") and ("ab","c") apart.
-func episodeID(correlateBy, key []string, firstSensitiveID string) string {
+// A store that keyed rows by KeyHash sets the ID with it once it knows the
+// key's values.
+func EpisodeID(correlateBy, key []string, firstSensitiveID string) string {
 	h := sha256.New()
 	for i, f := range correlateBy {
 		h.Write([]byte(f))

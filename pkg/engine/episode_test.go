@@ -40,7 +40,7 @@ func TestEpisodeFields(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"ID", ep.ID, episodeID([]string{FieldActorID}, []string{"alice"}, "b1")},
+		{"ID", ep.ID, EpisodeID([]string{FieldActorID}, []string{"alice"}, "b1")},
 		{"Key", ep.Key, []string{"alice"}},
 		{"AppName falls back to the anchor", ep.AppName, "Exfil Helper"},
 		{"TokenID falls back to the anchor", ep.TokenID, "tok-1"},
@@ -95,7 +95,7 @@ func TestEpisodeIDStable(t *testing.T) {
 	if first[0].ID == other[0].ID {
 		t.Errorf("ID %s did not change with the first sensitive event", first[0].ID)
 	}
-	if a, b := episodeID([]string{"actor_id", "app_id"}, []string{"a", "bc"}, "x"), episodeID([]string{"actor_id", "app_id"}, []string{"ab", "c"}, "x"); a == b {
+	if a, b := EpisodeID([]string{"actor_id", "app_id"}, []string{"a", "bc"}, "x"), EpisodeID([]string{"actor_id", "app_id"}, []string{"ab", "c"}, "x"); a == b {
 		t.Errorf("keys (a,bc) and (ab,c) share ID %s", a)
 	}
 }

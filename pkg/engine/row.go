@@ -34,21 +34,32 @@ var CorrelateFields = []string{FieldActorID, FieldAppID, FieldTenant, FieldSourc
 
 // Row is one normalized event reduced to the columns the engine reads.
 // Reading fewer columns keeps the ClickHouse scan and the transfer small.
+//
+// A store may leave the key and identity columns (tenant, source, actor,
+// app) empty and set KeyHash instead, one number per correlation key: the
+// detector then tells keys apart by it, and the store fills the episodes'
+// identity afterwards (see Episode.FirstSensitiveID and EpisodeID). That
+// saves ClickHouse reading, sorting and sending the same strings for every
+// row of a key.
 type Row struct {
-	EventTime   time.Time
-	EventID     string
-	Tenant      string
-	Source      string
-	Action      string
-	Category    event.Category
-	AuthMethod  event.AuthMethod
-	ActorID     string
-	ActorName   string
-	AppID       string
-	AppName     string
-	TokenID     string
-	SrcIP       string
-	UserAgent   string
+	KeyHash    uint64
+	EventTime  time.Time
+	EventID    string
+	Tenant     string
+	Source     string
+	Action     string
+	Category   event.Category
+	AuthMethod event.AuthMethod
+	ActorID    string
+	ActorName  string
+	AppID      string
+	AppName    string
+	TokenID    string
+	SrcIP      string
+	UserAgent  string
+	// AgentHash is cityHash64 of the user agent's family (event.AgentFamily);
+	// when zero the detector computes it from UserAgent.
+	AgentHash   uint64
 	TargetName  string
 	Sensitivity uint8
 }

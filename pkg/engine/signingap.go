@@ -139,7 +139,7 @@ func (d *SigninGapDetector) Add(r Row) error {
 	}
 	if run == nil {
 		eb := newEpisode(signinGapKey, []string{r.ActorID, r.AppID}, &r, &r)
-		eb.ep.ID = episodeID([]string{"analytic", FieldActorID, FieldAppID}, []string{AnalyticAN0528, r.ActorID, r.AppID}, r.EventID)
+		eb.ep.ID = EpisodeID([]string{"analytic", FieldActorID, FieldAppID}, []string{AnalyticAN0528, r.ActorID, r.AppID}, r.EventID)
 		eb.ep.Analytic = AnalyticAN0528
 		run = &gapRun{eb: eb}
 		d.open[r.AppID] = run

@@ -2,8 +2,11 @@ package event
 
 import (
 	"net/netip"
+
 	"regexp"
 	"strings"
+
+	"github.com/go-faster/city"
 )
 
 // NetworkPrefix names the network an address belongs to, for "new network"
@@ -59,4 +62,14 @@ func AgentFamily(ua string) string {
 		f = f[:MaxAgentFamily]
 	}
 	return f
+}
+
+// AgentHash is cityHash64 of AgentFamily(ua), the number ClickHouse
+// computes for the same family, or 0 for an empty agent.
+func AgentHash(ua string) uint64 {
+	f := AgentFamily(ua)
+	if f == "" {
+		return 0
+	}
+	return city.CH64([]byte(f))
 }

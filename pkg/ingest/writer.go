@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/chhttp"
+	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -141,8 +142,9 @@ func firstOfEachID(events []event.Event) []int {
 // ids travel as external data rather than as an IN list in the statement:
 // 18.16's parser needs about a quarter of a second for 10000 literals, the
 // external table a few milliseconds, and statements are capped by
-// max_query_size. The query is bounded by the batch's event_time range, so
-// ClickHouse reads only the partitions and days the batch covers. The ids
+// max_query_size. The query is bounded by the batch's event_time range,
+// with its days spelled out, so ClickHouse reads only the days the batch
+// covers. The ids
 // come back hex-encoded so that any byte survives the TSV answer, and so
 // that an error the server appends to a started answer cannot pass for an
 // id.
@@ -157,7 +159,7 @@ func (w *Writer) existing(ctx context.Context, events []event.Event, idx []int) 
 	}
 	lo, hi := events[idx[0]].EventTime, events[idx[len(idx)-1]].EventTime
 	q := "SELECT hex(event_id) FROM " + w.db + "." + w.table +
-		" WHERE event_time >= " + w.timeLiteral(lo) + " AND event_time <= " + w.timeLiteral(hi) +
+		" WHERE " + chsql.Range(w.variant, lo, hi) +
 		" AND event_id IN batch_ids FORMAT TSV"
 	rc, err := w.client.QueryExternal(ctx, q, chhttp.ExternalTable{Name: "batch_ids", Structure: "event_id String", Rows: rows})
 	if err != nil {
@@ -177,16 +179,6 @@ func (w *Writer) existing(ctx context.Context, events []event.Event, idx []int) 
 		return nil, fmt.Errorf("look up existing event_ids in %s.%s: read the answer: %w", w.db, w.table, err)
 	}
 	return found, nil
-}
-
-// timeLiteral renders t as a bound of the table's event_time column. The
-// conversion names UTC so that the server's own time zone does not shift it.
-func (w *Writer) timeLiteral(t time.Time) string {
-	s := chhttp.QuoteString(schema.FormatTime(w.variant, t))
-	if w.variant == schema.Legacy {
-		return "toDateTime(" + s + ", 'UTC')"
-	}
-	return "toDateTime64(" + s + ", 3, 'UTC')"
 }
 
 // Encoded batches are large (raw records dominate), so their buffers are

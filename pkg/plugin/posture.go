@@ -10,6 +10,7 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/posture"
 	"github.com/tokentrail/tokentrail/pkg/risk"
+	"github.com/tokentrail/tokentrail/pkg/store"
 )
 
 // inventory answers the inventory query: a table of apps, grants or tokens,
@@ -36,7 +37,7 @@ func (d *Datasource) inventory(ctx context.Context, q *models.Query) backend.Dat
 		// automation shows no episode unless asked, as everywhere else.
 		rq := *q // Rank clips its query's range; the inventory reads q at the same time
 		go func() {
-			ranked, err := d.store.Rank(ctx, &rq, 0)
+			ranked, err := d.store.Rank(ctx, &rq, store.RankOptions{})
 			if err == nil {
 				for _, ep := range ranked.Episodes {
 					_ = last.Add(ep)

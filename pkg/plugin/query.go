@@ -74,7 +74,7 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 }
 
 func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.DataResponse {
-	ranked, err := d.store.Rank(ctx, q, MaxEpisodes)
+	ranked, err := d.store.Rank(ctx, q, store.RankOptions{Keep: MaxEpisodes})
 	if err != nil {
 		return errorResponse(err)
 	}
@@ -96,15 +96,11 @@ func sequencesFrame(ranked *store.Ranked, q *models.Query) *data.Frame {
 }
 
 func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq backend.DataQuery) backend.DataResponse {
-	ranked, err := d.store.Rank(ctx, q, 0)
+	ranked, err := d.store.Rank(ctx, q, store.RankOptions{Lean: true})
 	if err != nil {
 		return errorResponse(err)
 	}
-	// Counts carry labels and times, not evidence.
-	eps := ranked.Episodes
-	for i := range eps {
-		eps[i].Actions, eps[i].Targets, eps[i].Reasons, eps[i].Networks, eps[i].UserAgents = nil, nil, nil, nil, nil
-	}
+	eps := ranked.Episodes // lean: counts carry labels and times, not evidence
 	if q.Format == models.FormatTimeseries {
 		if err := models.CheckBucketRange(q.From, q.To); err != nil {
 			return errorResponse(err)

@@ -20,6 +20,15 @@ type Baselines struct {
 	Actors map[string][]ActorDay
 	Apps   map[string]*AppStats
 	Tokens map[string]*TokenStats
+
+	// shared is, per key and identities, the actor's merged days and the
+	// summary memo that For hands to each of their episodes.
+	shared map[string]*sharedHistory
+}
+
+type sharedHistory struct {
+	actor []ActorDay
+	memo  map[time.Time]summaries
 }
 
 // NewBaselines returns empty baselines for a window.
@@ -58,16 +67,30 @@ func TokenIDs(ep *engine.Episode) []string {
 	return out
 }
 
-// For assembles ep's History. Nil b (no baseline read) gives nil.
+// For assembles ep's History. Nil b (no baseline read) gives nil. The
+// episodes of one key share their actor's merged days and the summaries
+// per day, so b must not be used from two goroutines at once.
 func (b *Baselines) For(ep *engine.Episode) *History {
 	if b == nil {
 		return nil
 	}
 	h := &History{WindowStart: b.WindowStart, BaselineDays: b.BaselineDays, SigninWindow: b.SigninWindow}
-	h.Key = b.Keys[KeyOf(ep.Key)]
-	for _, id := range Identities(ep) {
-		h.Actor = append(h.Actor, b.Actors[id]...)
+	key, ids := KeyOf(ep.Key), Identities(ep)
+	h.Key = b.Keys[key]
+	name := key + "\x1e" + strings.Join(ids, "\x1e")
+	sh := b.shared[name]
+	if sh == nil {
+		var days []ActorDay
+		for _, id := range ids {
+			days = append(days, b.Actors[id]...)
+		}
+		sh = &sharedHistory{actor: mergeActorDays(days), memo: map[time.Time]summaries{}}
+		if b.shared == nil {
+			b.shared = map[string]*sharedHistory{}
+		}
+		b.shared[name] = sh
 	}
+	h.Actor, h.memo = sh.actor, sh.memo
 	if ep.AppID != "" {
 		h.App = b.Apps[ep.AppID]
 	}

@@ -19,10 +19,23 @@ func TestBaselinesFor(t *testing.T) {
 		e.Key, e.ActorID, e.ActorName, e.AccessTokenID, e.TokenID = []string{"00u1", "app-1"}, "00u1", "Alice@ACME.example", "tok-a", "tok-b"
 	})
 	h := b.For(ep)
-	if len(h.Key) != 3 || len(h.Actor) != 5 || h.App.Actors != 4 || h.Token == nil || h.SigninWindow != 12*time.Hour {
+	// The actor's days, found by id (2) and by e-mail (3), are merged by date.
+	if len(h.Key) != 3 || len(h.Actor) != 3 || h.App.Actors != 4 || h.Token == nil || h.SigninWindow != 12*time.Hour {
 		t.Fatalf("history: %d key days, %d actor days, app %+v, token %+v", len(h.Key), len(h.Actor), h.App, h.Token)
 	}
-	// The same days found by id and by e-mail count once.
+	// The same days found by id and by e-mail count once, merged or not.
+	if s := summarizeActor(append(habitual(2), habitual(3)...), dayOf(t0), 30); s.activeDays != 3 || s.signinDays != 3 {
+		t.Errorf("unmerged actor summary: %+v", s)
+	}
+	// A second episode of the key shares the summaries For memoized.
+	h2 := b.For(ep)
+	k1, _ := h.summaries(dayOf(t0))
+	if len(h2.memo) != 1 {
+		t.Errorf("the key's second episode found %d memoized days, want the first one's", len(h2.memo))
+	}
+	if k2, _ := h2.summaries(dayOf(t0)); k2.activeDays != k1.activeDays || k2.activeDays != 3 {
+		t.Errorf("memoized key summary %d active days, fresh %d", k2.activeDays, k1.activeDays)
+	}
 	if s := summarizeActor(h.Actor, dayOf(t0), 30); s.activeDays != 3 || s.signinDays != 3 {
 		t.Errorf("merged actor summary: %+v", s)
 	}

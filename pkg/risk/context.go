@@ -35,8 +35,7 @@ func newContext(ep *engine.Episode, h *History, p *Profile) *context {
 	if h == nil {
 		return c
 	}
-	c.key = summarizeKey(h.Key, c.day, h.BaselineDays)
-	c.actor = summarizeActor(h.Actor, c.day, h.BaselineDays)
+	c.key, c.actor = h.summaries(c.day)
 	c.baselineDays = h.BaselineDays
 	if !h.WindowStart.IsZero() {
 		if covered := int(c.day.Sub(dayOf(h.WindowStart)).Hours() / 24); covered < c.baselineDays {

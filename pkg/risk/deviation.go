@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -228,13 +229,14 @@ func (c *context) newAgentSignal() Signal {
 	switch {
 	case !c.hasBaseline():
 		return unknown(SigNewUserAgent, KindDeviation, noBaseline)
-	case len(c.ep.UserAgents) == 0:
+	case len(c.ep.Agents) == 0:
 		return unknown(SigNewUserAgent, KindDeviation, "no user agent recorded")
 	case c.key.activeDays < d.MinDays || len(c.key.agents) == 0:
 		return quiet(SigNewUserAgent, KindDeviation, "too little history")
 	}
-	for _, ua := range c.ep.UserAgents {
-		if !c.key.agents[event.AgentFamily(ua)] {
+	for _, h := range c.ep.Agents {
+		if _, known := c.key.agents[h]; !known {
+			ua := c.agentName(h)
 			if len(ua) > 60 {
 				ua = ua[:60] + "…"
 			}
@@ -242,6 +244,25 @@ func (c *context) newAgentSignal() Signal {
 		}
 	}
 	return quiet(SigNewUserAgent, KindDeviation, "usual user agent")
+}
+
+// agentName finds the text of a user-agent family hash: the episode's own
+// agent when the rows carried it, else the family as the key's days in the
+// range recorded it.
+func (c *context) agentName(h uint64) string {
+	for _, ua := range c.ep.UserAgents {
+		if event.AgentHash(ua) == h {
+			return ua
+		}
+	}
+	for _, d := range c.h.Key {
+		for _, f := range d.UserAgents {
+			if event.AgentHash(f) == h {
+				return f
+			}
+		}
+	}
+	return fmt.Sprintf("family %016x", h)
 }
 
 // tokenAgeSignal is ATT&CK's OAuthTokenAge: a token first seen long ago and

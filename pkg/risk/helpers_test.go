@@ -27,7 +27,17 @@ func episode(opts ...func(*engine.Episode)) *engine.Episode {
 	for _, o := range opts {
 		o(ep)
 	}
+	agentsFromStrings(ep)
 	return ep
+}
+
+// agentsFromStrings sets the family hashes the engine would collect from
+// the episode's user agents.
+func agentsFromStrings(ep *engine.Episode) {
+	ep.Agents = nil
+	for _, ua := range ep.UserAgents {
+		ep.Agents = append(ep.Agents, event.AgentHash(ua))
+	}
 }
 
 // routine is a key seen every day for n days before t0 at 09–17 UTC from the

@@ -3,6 +3,8 @@ package risk
 import (
 	"slices"
 	"time"
+
+	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
 // KeyDay is one UTC day of one correlation key's activity in the baseline
@@ -65,6 +67,29 @@ type History struct {
 	Actor        []ActorDay
 	App          *AppStats   // nil when the episode has no app
 	Token        *TokenStats // nil when the episode has no token id
+
+	// memo holds the key and actor summaries per day. Baselines.For shares
+	// one between the episodes of a key, which mostly fall on a few days;
+	// nil summarizes every time.
+	memo map[time.Time]summaries
+}
+
+type summaries struct {
+	key   keySummary
+	actor actorSummary
+}
+
+// summaries returns the key's and the actor's history before day. The
+// summaries are read, never written, by the signals, so sharing is safe.
+func (h *History) summaries(day time.Time) (keySummary, actorSummary) {
+	if s, ok := h.memo[day]; ok {
+		return s.key, s.actor
+	}
+	s := summaries{summarizeKey(h.Key, day, h.BaselineDays), summarizeActor(h.Actor, day, h.BaselineDays)}
+	if h.memo != nil {
+		h.memo[day] = s
+	}
+	return s.key, s.actor
 }
 
 // keySummary is a key's history before one day.
@@ -75,13 +100,13 @@ type keySummary struct {
 	maxTargets    int
 	hourDays      [24]int
 	networks      map[string]bool
-	agents        map[string]bool
+	agents        map[uint64]string // family hash -> family
 	configActions map[string]bool
 }
 
 // summarizeKey folds the key's days in [day-B, day).
 func summarizeKey(days []KeyDay, day time.Time, baselineDays int) keySummary {
-	s := keySummary{networks: map[string]bool{}, agents: map[string]bool{}, configActions: map[string]bool{}}
+	s := keySummary{networks: map[string]bool{}, agents: map[uint64]string{}, configActions: map[string]bool{}}
 	lo := day.AddDate(0, 0, -baselineDays)
 	for _, d := range days {
 		if d.Day.Before(lo) || !d.Day.Before(day) || d.Events == 0 {
@@ -99,7 +124,7 @@ func summarizeKey(days []KeyDay, day time.Time, baselineDays int) keySummary {
 			s.networks[n] = true
 		}
 		for _, a := range d.UserAgents {
-			s.agents[a] = true
+			s.agents[event.AgentHash(a)] = a
 		}
 		for _, a := range d.ConfigActions {
 			s.configActions[a] = true
@@ -145,6 +170,9 @@ func summarizeActor(days []ActorDay, day time.Time, baselineDays int) actorSumma
 // mergeActorDays joins days with the same date: counts take the larger
 // value (both rows usually describe the same events), sets their union.
 func mergeActorDays(days []ActorDay) []ActorDay {
+	if merged(days) {
+		return days
+	}
 	sorted := slices.Clone(days)
 	slices.SortStableFunc(sorted, func(a, b ActorDay) int { return a.Day.Compare(b.Day) })
 	var out []ActorDay
@@ -162,6 +190,17 @@ func mergeActorDays(days []ActorDay) []ActorDay {
 		out = append(out, d)
 	}
 	return out
+}
+
+// merged reports whether days are already strictly ascending: one row per
+// date, nothing to join.
+func merged(days []ActorDay) bool {
+	for i := 1; i < len(days); i++ {
+		if !days[i-1].Day.Before(days[i].Day) {
+			return false
+		}
+	}
+	return true
 }
 
 func union[T comparable](a, b []T) []T {

@@ -50,7 +50,7 @@ func TestCreateTableText(t *testing.T) {
 	if strings.Contains(legacy, "DateTime64") || strings.Contains(legacy, "LowCardinality") || strings.Contains(legacy, "CODEC") {
 		t.Errorf("legacy DDL uses types 18.16 lacks:\n%s", legacy)
 	}
-	for _, c := range append(schema.RequiredColumns(), schema.KeyHashColumn, schema.AppHashColumn) {
+	for _, c := range append(schema.RequiredColumns(), schema.KeyHashColumn, schema.AppHashColumn, schema.RoleColumn) {
 		if !strings.Contains(modern, "    "+c+" ") || !strings.Contains(legacy, "    "+c+" ") {
 			t.Errorf("column %s missing from a variant", c)
 		}
@@ -89,7 +89,7 @@ func TestDDLAppliesOnTheLocalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	// system.columns lists columns in table order (18.16 has no position column).
-	want := append(schema.RequiredColumns(), schema.KeyHashColumn, schema.AppHashColumn)
+	want := append(schema.RequiredColumns(), schema.KeyHashColumn, schema.AppHashColumn, schema.RoleColumn)
 	if got := strings.Fields(out); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("columns %v, want %v", got, want)
 	}

@@ -149,7 +149,7 @@ var Columns = []Column{
 // strings. Tables without them still work: the plugin then computes the
 // same expressions on the fly, at about twice the cost.
 type Accelerator struct {
-	Name, Expr string
+	Name, Type, Expr string
 }
 
 // Accelerator columns.
@@ -161,12 +161,24 @@ const (
 	// AppHashColumn hashes app_id, so approved apps are excluded before any
 	// string is read.
 	AppHashColumn = "app_hash"
+	// RoleColumn is the row's part in a sequence as one byte: bit 0 an
+	// access (token use), bit 1 a revoke, bit 2 a sensitive category
+	// (data_access, config_change) with the sensitivity, capped at 31, in
+	// bits 3-7. The sequence statements then test one byte per row where
+	// they would read and compare category, auth_method and sensitivity:
+	// the first pass took 30 ms instead of 50 ms on 1M events. pkg/chsql's
+	// tests check it against the predicates it replaces, on ClickHouse.
+	RoleColumn = "role"
 )
+
+// RoleExpr computes RoleColumn.
+const RoleExpr = "toUInt8((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) + 2 * (category = 'revoke') + if(category IN ('data_access', 'config_change'), 4 + 8 * least(sensitivity, 31), 0))"
 
 // Accelerators lists the accelerator columns in DDL order.
 var Accelerators = []Accelerator{
-	{KeyHashColumn, "if(actor_id = '' OR app_id = '', 0, cityHash64(actor_id, app_id))"},
-	{AppHashColumn, "cityHash64(app_id)"},
+	{KeyHashColumn, "UInt64", "if(actor_id = '' OR app_id = '', 0, cityHash64(actor_id, app_id))"},
+	{AppHashColumn, "UInt64", "cityHash64(app_id)"},
+	{RoleColumn, "UInt8", RoleExpr},
 }
 
 // RequiredColumns are the names CheckHealth insists on.
@@ -215,7 +227,7 @@ func CreateTable(v Variant, db, table string) (string, error) {
 		if i == len(Accelerators)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "    %s UInt64 MATERIALIZED %s%s\n", a.Name, a.Expr, sep)
+		fmt.Fprintf(&b, "    %s %s MATERIALIZED %s%s\n", a.Name, a.Type, a.Expr, sep)
 	}
 	b.WriteString(")\nENGINE = MergeTree()\nPARTITION BY toYYYYMM(event_time)\n")
 	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
@@ -240,7 +252,7 @@ func AddColumn(db, table string, a Accelerator) (string, error) {
 	if err := CheckIdentifier("table", table); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("ALTER TABLE %s.%s ADD COLUMN %s UInt64 MATERIALIZED %s", db, table, a.Name, a.Expr), nil
+	return fmt.Sprintf("ALTER TABLE %s.%s ADD COLUMN %s %s MATERIALIZED %s", db, table, a.Name, a.Type, a.Expr), nil
 }
 
 // Fingerprint identifies the DDL of a variant, so tools that keep a loaded

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
+	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/engine/enginetest"
 	"github.com/tokentrail/tokentrail/pkg/models"
@@ -24,6 +26,7 @@ type harness struct {
 	server  *chlocal.Server
 	db      string
 	variant schema.Variant
+	major   int // the server's major version
 }
 
 func newHarness(t *testing.T) *harness {
@@ -33,7 +36,14 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatalf("asking the local ClickHouse for its version: %v", err)
 	}
-	return &harness{server: s, db: s.TempDatabase(t), variant: schema.ForVersion(version)}
+	major := 0
+	for _, c := range strings.TrimSpace(version) {
+		if c < '0' || c > '9' {
+			break
+		}
+		major = major*10 + int(c-'0')
+	}
+	return &harness{server: s, db: s.TempDatabase(t), variant: schema.ForVersion(version), major: major}
 }
 
 // tick is the smallest time step the table keeps.
@@ -49,13 +59,35 @@ func (h *harness) tick() time.Duration {
 // would then be about different timelines.
 func (h *harness) table(t *testing.T, name string, rows []engine.Row) string {
 	t.Helper()
+	return h.load(t, name, rows, false)
+}
+
+// rollupTable is table with the baseline rollup and its view created
+// first, as `tokentrail schema apply` does, so loading fills both.
+func (h *harness) rollupTable(t *testing.T, name string, rows []engine.Row) string {
+	t.Helper()
+	return h.load(t, name, rows, true)
+}
+
+func (h *harness) load(t *testing.T, name string, rows []engine.Row, rollup bool) string {
+	t.Helper()
 	ctx := context.Background()
 	ddl, err := schema.CreateTable(h.variant, h.db, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.server.Exec(ctx, ddl, nil); err != nil {
-		t.Fatalf("create table %s: %v", name, err)
+	stmts := []string{ddl}
+	if rollup {
+		r, err := chsql.CreateRollup(h.db, name, h.major)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, r...)
+	}
+	for _, stmt := range stmts {
+		if _, err := h.server.Exec(ctx, stmt, nil); err != nil {
+			t.Fatalf("create table %s: %v\n%s", name, err, stmt)
+		}
 	}
 	var body strings.Builder
 	for _, r := range rows {
@@ -161,6 +193,7 @@ func assertSameAsMemory(t *testing.T, got []engine.Episode, p engine.Params, row
 		t.Fatalf("ClickHouse gave %d episodes, memory %d:\n got %+v\nwant %+v",
 			len(got), len(want), enginetest.Summarize(got), enginetest.Summarize(want))
 	}
+	got, want = inKeyOrder(got), inKeyOrder(want)
 	for i := range got {
 		if g, w := inUTC(got[i]), inUTC(want[i]); !reflect.DeepEqual(g, w) {
 			t.Errorf("episode %d differs from memory:\n got %+v\nwant %+v", i, g, w)
@@ -169,10 +202,23 @@ func assertSameAsMemory(t *testing.T, got []engine.Episode, p engine.Params, row
 }
 
 // inUTC drops the time zone pointers, which differ between the driver and
-// time.Date without the instants differing.
+// time.Date without the instants differing, and what only one path has:
+// the compact statement's key hash, and the user-agent strings it leaves
+// to their family hashes (Agents, compared).
 func inUTC(ep engine.Episode) engine.Episode {
 	ep.AccessTime, ep.FirstSensitive, ep.LastSensitive = ep.AccessTime.UTC(), ep.FirstSensitive.UTC(), ep.LastSensitive.UTC()
+	ep.KeyHash, ep.UserAgents = 0, nil
 	return ep
+}
+
+// inKeyOrder sorts episodes by key, then time: the compact statement emits
+// keys in key-hash order, the engine in memory in key-value order.
+func inKeyOrder(eps []engine.Episode) []engine.Episode {
+	out := slices.Clone(eps)
+	slices.SortStableFunc(out, func(a, b engine.Episode) int {
+		return cmp.Or(slices.Compare(a.Key, b.Key), a.FirstSensitive.Compare(b.FirstSensitive))
+	})
+	return out
 }
 
 func episodeKeys(eps []engine.Episode) []string {

@@ -23,52 +23,90 @@ type Ranked struct {
 	SQL string
 }
 
+// RankOptions tune Rank.
+type RankOptions struct {
+	// Keep is how many of the highest-scoring episodes to return; 0 keeps
+	// all.
+	Keep int
+	// Lean drops what only a triage table shows (reasons, evidence lists),
+	// for callers that count episodes by label.
+	Lean bool
+}
+
 // Rank runs the AN0020 sequences query for q, reads the behaviour baselines
 // of its episodes, scores each (pkg/risk), drops those below q.MinSeverity
-// and keeps the keep highest-scoring ones (keep <= 0 keeps all). The episode
+// and keeps the o.Keep highest-scoring ones in a bounded heap. The episode
 // set before scoring is exactly Sequences'; scoring only orders and labels
-// it. Memory follows the episodes and their keys' history, not the table.
-func (st *Store) Rank(ctx context.Context, q *models.Query, keep int) (*Ranked, error) {
-	var eps []engine.Episode
-	seqSQL, err := st.Sequences(ctx, q, func(ep engine.Episode) error {
-		eps = append(eps, ep)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &Ranked{Found: len(eps), SQL: seqSQL}
+// it. Episodes arrive and are scored in batches of keys, so what is held
+// follows one batch and the kept episodes, never the table.
+func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ranked, error) {
+	out := &Ranked{}
 	days := st.settings.BaselineDays
 	if q.BaselineDays != nil {
 		days = *q.BaselineDays
-	}
-	var base *risk.Baselines
-	if days > 0 && len(eps) > 0 {
-		var sqls []string
-		base, sqls, err = st.Baselines(ctx, q, days, eps)
-		if err != nil {
-			return nil, err
-		}
-		out.SQL = strings.Join(append([]string{seqSQL}, sqls...), "\n\n")
 	}
 	profile := st.settings.Profile
 	if profile == nil {
 		profile = risk.DefaultProfile()
 	}
 	minRank := risk.SeverityRank(q.MinSeverity)
-	top := &topN{cap: keep}
-	for i := range eps {
-		ep := &eps[i]
-		risk.Apply(ep, risk.Assess(ep, base.For(ep), profile))
-		if risk.SeverityRank(ep.Severity) < minRank {
-			continue
+	top := &topN{cap: o.Keep}
+	var baseSQL []string
+	seqSQL, err := st.sequences(ctx, q, func(batch []engine.Episode) error {
+		out.Found += len(batch)
+		var base *risk.Baselines
+		if days > 0 && len(batch) > 0 {
+			var sqls []string
+			var err error
+			if base, sqls, err = st.Baselines(ctx, q, days, batch); err != nil {
+				return err
+			}
+			if baseSQL == nil { // the statements of one batch stand for all
+				baseSQL = sqls
+			}
 		}
-		out.Matched++
-		top.offer(*ep)
-		eps[i] = engine.Episode{} // the heap holds what is kept; let the rest go
+		for i := range batch {
+			ep := &batch[i]
+			risk.Apply(ep, risk.Assess(ep, base.For(ep), profile))
+			if risk.SeverityRank(ep.Severity) < minRank {
+				continue
+			}
+			out.Matched++
+			if o.Lean {
+				ep.Reasons, ep.Unknown, ep.Fired, ep.Actions, ep.Targets = nil, nil, nil, nil, nil
+				ep.Networks, ep.UserAgents, ep.Agents, ep.ConfigActions = nil, nil, nil, nil
+			}
+			top.offer(*ep)
+			batch[i] = engine.Episode{} // the heap holds what is kept; let the rest go
+		}
+		return nil
+	})
+	out.SQL = strings.Join(append([]string{seqSQL}, baseSQL...), "\n\n")
+	if err != nil {
+		return nil, err
 	}
 	out.Episodes = top.sorted()
 	return out, nil
+}
+
+// keyBatches splits episodes, which arrive grouped by key, into runs of at
+// most n keys, never splitting a key.
+func keyBatches(eps []engine.Episode, n int) [][]engine.Episode {
+	var out [][]engine.Episode
+	start, keys := 0, 0
+	for i := range eps {
+		if i > 0 && !slices.Equal(eps[i].Key, eps[i-1].Key) || i > 0 && eps[i].KeyHash != eps[i-1].KeyHash {
+			keys++
+			if keys == n {
+				out = append(out, eps[start:i])
+				start, keys = i, 0
+			}
+		}
+	}
+	if start < len(eps) {
+		out = append(out, eps[start:])
+	}
+	return out
 }
 
 // topN keeps the cap best episodes by rankOrder in a min-heap whose root is

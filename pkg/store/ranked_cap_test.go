@@ -11,6 +11,7 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/risk"
+	"github.com/tokentrail/tokentrail/pkg/store"
 )
 
 // TestRankKeepsTheEpisodeSet: scoring orders and labels; without
@@ -25,7 +26,7 @@ func TestRankKeepsTheEpisodeSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	plain, _ := h.sequences(t, st, q)
-	all, err := st.Rank(context.Background(), q, 0)
+	all, err := st.Rank(context.Background(), q, store.RankOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestRankKeepsTheEpisodeSet(t *testing.T) {
 			t.Errorf("episodes %d and %d are out of rank order", i-1, i)
 		}
 	}
-	capped, err := st.Rank(context.Background(), q, 2)
+	capped, err := st.Rank(context.Background(), q, store.RankOptions{Keep: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestRankKeepsTheEpisodeSet(t *testing.T) {
 		t.Errorf("cap 2 kept %d episodes (matched %d), want the two best of %d", len(capped.Episodes), capped.Matched, len(plain))
 	}
 	q.MinSeverity = risk.SeverityHigh
-	high, err := st.Rank(context.Background(), q, 0)
+	high, err := st.Rank(context.Background(), q, store.RankOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestRankWithoutBaselines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := st.Rank(context.Background(), q, 0)
+	got, err := st.Rank(context.Background(), q, store.RankOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,7 +123,7 @@ func (w *riskWorld) rank(t *testing.T, h *harness, name string, raw string) *sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := st.Rank(context.Background(), q, 0)
+	r, err := st.Rank(context.Background(), q, store.RankOptions{})
 	if err != nil {
 		t.Fatalf("Rank: %v", err)
 	}

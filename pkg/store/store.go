@@ -17,6 +17,7 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 
+	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -122,12 +123,15 @@ func (st *Store) Settings() *models.PluginSettings { return st.settings }
 // beyond the required columns.
 type TableInfo struct {
 	Variant schema.Variant
-	// KeyHash and AppHash say the table has the optional accelerator
-	// columns (schema.Accelerators).
-	KeyHash, AppHash bool
+	// KeyHash, AppHash and Role say the table has the optional
+	// accelerator columns (schema.Accelerators).
+	KeyHash, AppHash, Role bool
 	// ServerMajor is the server's major version (18 for Debian's 18.16),
 	// for the few functions whose behaviour changed.
 	ServerMajor int
+	// Rollup says the table has its baseline rollup (chsql.RollupTable),
+	// which `tokentrail schema apply` creates and a materialized view fills.
+	Rollup bool
 }
 
 // Table describes the configured table, asking the server once and
@@ -158,6 +162,11 @@ func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 	if err := st.queryRow(ctx, "SELECT version()", &version); err == nil {
 		info.ServerMajor, _ = strconv.Atoi(strings.SplitN(version, ".", 2)[0])
 	}
+	var n uint64
+	if err := st.queryRow(ctx, chsql.RollupColumnsSQL(st.settings.Database, st.settings.Table), &n); err != nil {
+		return TableInfo{}, err
+	}
+	info.Rollup = int(n) == len(chsql.RollupColumnNames())
 	st.table = &info
 	return info, nil
 }
@@ -167,6 +176,7 @@ func describe(cols map[string]string) TableInfo {
 		Variant: schema.ForColumnType(cols["event_time"]),
 		KeyHash: cols[schema.KeyHashColumn] == "UInt64",
 		AppHash: cols[schema.AppHashColumn] == "UInt64",
+		Role:    cols[schema.RoleColumn] == "UInt8",
 	}
 }
 

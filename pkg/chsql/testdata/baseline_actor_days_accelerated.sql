@@ -14,7 +14,7 @@ SELECT ident, toDate(event_time) AS day,
   arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32) AS network_apps
 FROM default.saas_audit_events
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
-PREWHERE event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
 WHERE (actor_id IN (SELECT ident FROM tt_actors) OR lower(actor_name) IN (SELECT ident FROM tt_actors))
   AND ident IN (SELECT ident FROM tt_actors)
 GROUP BY ident, day

@@ -10,7 +10,7 @@ FROM (
   SELECT app_id, net, min(event_time) AS first_seen, max(event_time) AS last_seen,
     uniqExactState(actor_id) AS actor_state, uniqExact(actor_id) AS net_actors
   FROM default.saas_audit_events
-  PREWHERE event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+  PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
   AND app_hash IN (SELECT cityHash64(app_id) FROM tt_apps)
   WHERE app_id IN (SELECT app_id FROM tt_apps) AND actor_id != ''
   GROUP BY app_id, net

@@ -13,7 +13,7 @@ SELECT token_id, toDate(event_time) AS day,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, 200))), 1, 8) AS agents,
   arraySlice(groupUniqArrayIf(action, category = 'config_change'), 1, 32) AS config_actions
 FROM default.saas_audit_events
-PREWHERE event_time >= toDateTime64('2026-10-02 00:00:00.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
+PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime64('2026-10-02 00:00:00.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
 WHERE token_id IN (SELECT token_id FROM tt_keys)
 GROUP BY token_id, day
 ORDER BY token_id, day

@@ -16,7 +16,7 @@ SELECT source,
   countIf(category = 'signin' AND auth_method = 'interactive') AS signins,
   arraySort(groupUniqArray(toString(category))) AS categories
 FROM db.t
-PREWHERE event_time >= toDateTime('2026-08-03 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+PREWHERE toDate(event_time) >= toDate('2026-08-03') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-08-03 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
 WHERE source != 'slack'
 GROUP BY source, tenant
 ORDER BY source, tenant

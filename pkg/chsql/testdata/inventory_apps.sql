@@ -13,7 +13,7 @@ SELECT tenant,
   first_seen >= toDateTime('2026-11-01 00:00:00', 'UTC') AS new,
   actors <= 2 AS rare
 FROM default.saas_audit_events
-PREWHERE event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
 WHERE app_id != ''
 GROUP BY tenant, source, app_id
 ORDER BY last_seen DESC, tenant, source, app_id

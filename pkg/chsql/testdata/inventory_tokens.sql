@@ -23,7 +23,7 @@ SELECT tenant,
   long_lived AND active AND (uses = 0 OR last_used < toDateTime64('2026-10-03 00:00:00.000', 3, 'UTC')) AS unused,
   max(event_time) AS last_seen_any
 FROM default.saas_audit_events
-PREWHERE event_time >= toDateTime64('2026-10-02 00:00:00.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
+PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime64('2026-10-02 00:00:00.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
 WHERE token_id != ''
 GROUP BY tenant, source, token_id
 HAVING long_lived AND in_use

@@ -3,7 +3,7 @@ FROM default.saas_audit_events
 PREWHERE cityHash64(actor_id, app_id) IN (
   SELECT cityHash64(actor_id, app_id) AS candidate
   FROM default.saas_audit_events
-  PREWHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+  PREWHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
   WHERE actor_id != ''
     AND app_id != ''
@@ -12,7 +12,7 @@ PREWHERE cityHash64(actor_id, app_id) IN (
   GROUP BY candidate
   HAVING windowFunnel(3600)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND event_time >= toDateTime('2026-11-01 00:00:00', 'UTC')) = 2
   )
-WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+WHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
   AND actor_id != '' AND app_id != ''
   AND source IN ('github', 'm365') AND toString(category) LIKE 'data%' AND (app_name LIKE '%mail%' OR app_name LIKE '%drive%')
   AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1) OR (category = 'revoke'))

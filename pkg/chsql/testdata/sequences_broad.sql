@@ -3,13 +3,13 @@ FROM default.saas_audit_events
 PREWHERE cityHash64(actor_id) IN (
   SELECT cityHash64(actor_id) AS candidate
   FROM default.saas_audit_events
-  PREWHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+  PREWHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1 AND (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') OR (app_id != '' AND auth_method != 'interactive'))))
   WHERE actor_id != ''
   GROUP BY candidate
   HAVING windowFunnel(3600)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1 AND (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') OR (app_id != '' AND auth_method != 'interactive'))) AND event_time >= toDateTime('2026-11-01 00:00:00', 'UTC')) = 2
   )
-WHERE event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
+WHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
   AND actor_id != ''
   AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1 AND (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') OR (app_id != '' AND auth_method != 'interactive'))) OR (category = 'revoke'))
 ORDER BY actor_id, event_time, event_id

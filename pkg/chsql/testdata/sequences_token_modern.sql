@@ -3,13 +3,13 @@ FROM default.saas_audit_events
 PREWHERE cityHash64(token_id) IN (
   SELECT cityHash64(token_id) AS candidate
   FROM default.saas_audit_events
-  PREWHERE event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
+  PREWHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
     AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1))
   WHERE token_id != ''
   GROUP BY candidate
   HAVING windowFunnel(90)(toDateTime(event_time), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')), (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND event_time >= toDateTime64('2026-11-01 00:00:00.000', 3, 'UTC')) = 2
   )
-WHERE event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
+WHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime64('2026-10-31 23:58:30.000', 3, 'UTC') AND event_time <= toDateTime64('2026-11-02 00:00:00.000', 3, 'UTC')
   AND token_id != ''
   AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1) OR (category = 'revoke'))
 ORDER BY token_id, event_time, event_id

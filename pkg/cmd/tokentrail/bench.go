@@ -94,7 +94,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	variant := info.Variant
-	scanSQL, err := chsql.ScanBaselineSQL(*db, table, variant, from, to, *q.MinSensitivity)
+	scanSQL, err := chsql.ScanBaselineSQL(*db, table, variant, from, to, *q.MinSensitivity, info.Role)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := st.QueryRowForBench(ctx, scanSQL, &scanned); err != nil {
 		return err
 	}
-	warm, err := st.Rank(ctx, q, plugin.MaxEpisodes)
+	warm, err := st.Rank(ctx, q, store.RankOptions{Keep: plugin.MaxEpisodes})
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	scan := timeRuns(*runs, func() error { return st.QueryRowForBench(ctx, scanSQL, &scanned) })
 	candSQL, err := chsql.Candidates(chsql.SequenceSpec{Database: *db, Table: table, Variant: variant,
 		From: from, To: to, MaxSpan: q.MaxSpan, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		ExcludeApps: settings.ApprovedApps, KeyHash: info.KeyHash, AppHash: info.AppHash})
+		ExcludeApps: settings.ApprovedApps, KeyHash: info.KeyHash, AppHash: info.AppHash, Role: info.Role})
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	inproc := timeRuns(*runs, func() error {
 		stop := sampleHeap(&peak)
 		defer stop()
-		_, err := st.Rank(ctx, q, plugin.MaxEpisodes)
+		_, err := st.Rank(ctx, q, store.RankOptions{Keep: plugin.MaxEpisodes})
 		return err
 	})
 	if scan.err != nil || inproc.err != nil || cand.err != nil {

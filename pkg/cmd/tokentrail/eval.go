@@ -125,7 +125,7 @@ func evalSeed(ctx context.Context, server *chlocal.Server, cl *chhttp.Client, g 
 		return sampleorg.RankQuality{}, err
 	}
 	t := time.Now()
-	ranked, err := st.Rank(ctx, q, 0)
+	ranked, err := st.Rank(ctx, q, store.RankOptions{})
 	if err != nil {
 		return sampleorg.RankQuality{}, err
 	}

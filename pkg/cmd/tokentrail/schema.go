@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tokentrail/tokentrail/pkg/chhttp"
+	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
@@ -52,8 +54,13 @@ func applySchema(ctx context.Context, cl *chhttp.Client, db, table string, print
 	if err != nil {
 		return 0, err
 	}
+	major := serverMajor(version)
+	rollupSQL, err := chsql.CreateRollup(db, table, major)
+	if err != nil {
+		return 0, err
+	}
 	if printOnly {
-		fmt.Fprintf(out, "-- ClickHouse %s: %s variant\n%s;\n%s;\n", version, v, dbSQL, tableSQL)
+		fmt.Fprintf(out, "-- ClickHouse %s: %s variant\n%s;\n%s;\n%s;\n", version, v, dbSQL, tableSQL, strings.Join(rollupSQL, ";\n"))
 		return v, nil
 	}
 	for _, stmt := range []string{dbSQL, tableSQL} {
@@ -86,7 +93,64 @@ func applySchema(ctx context.Context, cl *chhttp.Client, db, table string, print
 		}
 		fmt.Fprintf(out, "schema: added %s to %s.%s (existing parts compute it on read until merged)\n", a.Name, db, table)
 	}
-	return v, nil
+	return v, applyRollup(ctx, cl, db, table, major, rollupSQL, out)
+}
+
+// applyRollup creates the baseline rollup and the view that fills it, and
+// fills it from the events already in the table when it is new.
+func applyRollup(ctx context.Context, cl *chhttp.Client, db, table string, major int, ddl []string, out io.Writer) error {
+	exists, err := countOf(ctx, cl, "SELECT count() FROM system.tables WHERE database = "+chhttp.QuoteString(db)+
+		" AND name = "+chhttp.QuoteString(chsql.RollupTable(table)))
+	if err != nil {
+		return err
+	}
+	for _, stmt := range ddl {
+		if err := cl.Exec(ctx, stmt, nil); err != nil {
+			return fmt.Errorf("create the baseline rollup: %w", err)
+		}
+	}
+	if exists > 0 {
+		return nil
+	}
+	rows, err := countOf(ctx, cl, "SELECT count() FROM "+db+"."+table)
+	if err != nil || rows == 0 {
+		return err
+	}
+	fill, err := chsql.BackfillRollup(db, table, major)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "schema: filling the baseline rollup %s.%s from %d existing events\n", db, chsql.RollupTable(table), rows)
+	if err := cl.Exec(ctx, fill, nil); err != nil {
+		return fmt.Errorf("fill the baseline rollup: %w", err)
+	}
+	return nil
+}
+
+// countOf runs a statement that returns one number.
+func countOf(ctx context.Context, cl *chhttp.Client, sql string) (int, error) {
+	rc, err := cl.Query(ctx, sql+" FORMAT TSV")
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	var n int
+	if _, err := fmt.Fscan(rc, &n); err != nil {
+		return 0, fmt.Errorf("read %q: %w", sql, err)
+	}
+	return n, nil
+}
+
+// serverMajor reads the major number of a version string such as "18.16.1".
+func serverMajor(version string) int {
+	n := 0
+	for _, c := range strings.TrimSpace(version) {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // recreateTable drops db.table and creates it afresh with the current DDL,
@@ -95,8 +159,10 @@ func recreateTable(ctx context.Context, cl *chhttp.Client, db, table string) err
 	if err := schema.CheckIdentifier("table", table); err != nil {
 		return err
 	}
-	if err := cl.Exec(ctx, "DROP TABLE IF EXISTS "+db+"."+table, nil); err != nil {
-		return err
+	for _, t := range []string{chsql.RollupTable(table) + "_mv", chsql.RollupTable(table), table} {
+		if err := cl.Exec(ctx, "DROP TABLE IF EXISTS "+db+"."+t, nil); err != nil {
+			return err
+		}
 	}
 	_, err := applySchema(ctx, cl, db, table, false, io.Discard)
 	return err

@@ -1,0 +1,154 @@
+package chsql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tokentrail/tokentrail/pkg/schema"
+)
+
+// The baseline statements over the rollup return exactly the columns of
+// their raw counterparts, so the store reads both alike.
+
+// rollupDim is the rollup dimension that holds a correlation key, or "".
+func rollupDim(correlateBy []string) string {
+	switch {
+	case (SequenceSpec{CorrelateBy: correlateBy}).defaultKey():
+		return DimKey
+	case len(correlateBy) == 1 && correlateBy[0] == "actor_id":
+		return DimActor
+	case len(correlateBy) == 1 && correlateBy[0] == "app_id":
+		return DimApp
+	case len(correlateBy) == 1 && correlateBy[0] == "token_id":
+		return DimToken
+	}
+	return ""
+}
+
+// UsesRollup reports whether the baselines of s read the rollup: the table
+// has one and the correlation key is one of its dimensions.
+func (s BaselineSpec) UsesRollup() bool {
+	return s.Rollup && !s.SensitiveNeedsToken && rollupDim(s.CorrelateBy) != ""
+}
+
+func (s BaselineSpec) rollup() string { return s.Database + "." + RollupTable(s.Table) }
+
+func (s BaselineSpec) days() string {
+	return fmt.Sprintf("day >= %s AND day <= %s", Day(s.Variant, s.WindowStart), Day(s.Variant, s.To))
+}
+
+func rollupKeyDays(s BaselineSpec) string {
+	dim := rollupDim(s.CorrelateBy)
+	keyCols, keyExpr := s.CorrelateBy[0], s.CorrelateBy[0]
+	if dim == DimKey {
+		parts := make([]string, len(s.CorrelateBy))
+		for i, f := range s.CorrelateBy {
+			n := 1
+			if f == "app_id" {
+				n = 2
+			}
+			parts[i] = fmt.Sprintf("splitByChar('%s', value)[%d] AS %s", keySeparatorSQL, n, f)
+		}
+		keyCols, keyExpr = strings.Join(parts, ", "), "concat(actor_id, '"+keySeparatorSQL+"', app_id)"
+	} else {
+		keyCols = "value AS " + keyCols
+	}
+	level := min(max(s.MinSensitivity, 0), 3)
+	return fmt.Sprintf(`SELECT %s, day,
+  countMerge(events) AS events,
+  countIfMerge(sensitive%d) AS sensitive,
+  uniqExactIfMerge(targets%d) AS targets,
+  countIfMerge(config_changes) AS config_changes,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, %d) AS networks,
+  arraySlice(groupUniqArrayIfMerge(agents), 1, %d) AS agents,
+  arraySlice(groupUniqArrayIfMerge(config_actions), 1, %d) AS config_actions
+FROM %s
+WHERE dim = '%s' AND value IN (SELECT %s FROM %s) AND %s
+GROUP BY value, day
+ORDER BY value, day`, keyCols, level, level, MaxDayNetworks, MaxDayAgents, MaxDayConfigActions,
+		s.rollup(), dim, keyExpr, KeysTable, s.days())
+}
+
+func rollupActorDays(s BaselineSpec) string {
+	return fmt.Sprintf(`SELECT value AS ident, day,
+  countMerge(events) AS events,
+  countIfMerge(token_events) AS token_events,
+  countIfMerge(signins) AS signins,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, %d) AS networks,
+  arraySlice(groupUniqArrayIfMerge(presence_networks), 1, %d) AS presence_networks,
+  arraySlice(groupArrayIfMerge(%d)(signin_times), 1, %d) AS signin_times,
+  arraySlice(groupUniqArrayIfMerge(network_apps), 1, %d) AS network_apps
+FROM %s
+WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM %s) AND %s
+GROUP BY value, day
+ORDER BY value, day`, MaxActorDayNetworks, MaxDayNetworks, MaxDaySigninTimes, MaxDaySigninTimes, MaxActorDayNetworks,
+		s.rollup(), ActorsTable, s.days())
+}
+
+func rollupAppStats(s BaselineSpec) string {
+	return fmt.Sprintf(`SELECT app_id, first_seen, last_seen, actors, peer_networks
+FROM (
+  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen,
+    uniqExactIfMerge(actors) AS actors
+  FROM %s
+  WHERE dim = 'app' AND value IN (SELECT app_id FROM %s) AND %s
+  GROUP BY value
+)
+ANY LEFT JOIN (
+  SELECT app AS app_id, arraySlice(groupArrayIf(concat(net, '|', toString(n)), n >= 2), 1, %d) AS peer_networks
+  FROM (
+    SELECT app, net, uniqExact(value) AS n
+    FROM (
+      SELECT app, value, arrayJoin(groupUniqArrayIfMerge(networks)) AS net
+      FROM %s
+      WHERE dim = 'key' AND app IN (SELECT app_id FROM %s) AND %s
+      GROUP BY app, value
+    )
+    GROUP BY app, net
+  )
+  GROUP BY app
+) USING app_id`, s.rollup(), AppsTable, s.days(), MaxAppPeerNetworks, s.rollup(), AppsTable, s.days())
+}
+
+func rollupTokenStats(s BaselineSpec) string {
+	return fmt.Sprintf(`SELECT value AS token_id, toDateTime(min(first)) AS first_seen,
+  arraySlice(arraySort(groupArray(day)), 1, %d) AS days
+FROM (
+  SELECT value, day, minMerge(first_seen) AS first
+  FROM %s
+  WHERE dim = 'token' AND value IN (SELECT token_id FROM %s) AND %s
+  GROUP BY value, day
+)
+GROUP BY value`, maxTokenDaysReturned, s.rollup(), TokensTable, s.days())
+}
+
+// keySeparatorSQL is keySeparator as a ClickHouse string escape.
+const keySeparatorSQL = `\x1f`
+
+// KeyHashesTable is the external table of key hashes (column k UInt64)
+// whose identity Identity reads.
+const KeyHashesTable = "tt_key_hashes"
+
+// Identity returns, per default correlation key of KeyHashesTable, its
+// identity: tenant, source, actor id and name, app id and name. The compact
+// sequence statement leaves them out of every row; they are read once per
+// key, from the rollup when the table has one, else from the events.
+func Identity(s BaselineSpec) (string, error) {
+	if err := s.check(); err != nil {
+		return "", err
+	}
+	if s.Rollup {
+		split := "splitByChar('" + keySeparatorSQL + "', value)"
+		return fmt.Sprintf(`SELECT cityHash64(%s[1], %s[2]) AS k, anyLastMerge(id_tenant), anyLastMerge(id_source),
+  any(%s[1]) AS actor_id, anyLastIfMerge(id_actor_name), any(%s[2]) AS app_id, anyLastIfMerge(id_app_name)
+FROM %s
+WHERE dim = 'key' AND %s AND cityHash64(%s[1], %s[2]) IN (SELECT k FROM %s)
+GROUP BY value`, split, split, split, split, s.rollup(), s.days(), split, split, KeyHashesTable), nil
+	}
+	return fmt.Sprintf(`SELECT %s AS k, any(tenant), any(source), any(actor_id), anyIf(actor_name, actor_name != ''), any(app_id), anyIf(app_name, app_name != '')
+FROM %s.%s
+PREWHERE %s AND %s IN (SELECT k FROM %s)
+GROUP BY k`, schema.KeyHashColumn, s.Database, s.Table, s.window(), schema.KeyHashColumn, KeyHashesTable), nil
+}

@@ -1,0 +1,66 @@
+SELECT splitByChar('\x1f', value)[1] AS actor_id, splitByChar('\x1f', value)[2] AS app_id, day,
+  countMerge(events) AS events,
+  countIfMerge(sensitive1) AS sensitive,
+  uniqExactIfMerge(targets1) AS targets,
+  countIfMerge(config_changes) AS config_changes,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, 16) AS networks,
+  arraySlice(groupUniqArrayIfMerge(agents), 1, 8) AS agents,
+  arraySlice(groupUniqArrayIfMerge(config_actions), 1, 32) AS config_actions
+FROM default.saas_audit_events_days
+WHERE dim = 'key' AND value IN (SELECT concat(actor_id, '\x1f', app_id) FROM tt_keys) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+GROUP BY value, day
+ORDER BY value, day;
+
+SELECT value AS ident, day,
+  countMerge(events) AS events,
+  countIfMerge(token_events) AS token_events,
+  countIfMerge(signins) AS signins,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, 32) AS networks,
+  arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16) AS presence_networks,
+  arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48) AS signin_times,
+  arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32) AS network_apps
+FROM default.saas_audit_events_days
+WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+GROUP BY value, day
+ORDER BY value, day;
+
+SELECT app_id, first_seen, last_seen, actors, peer_networks
+FROM (
+  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen,
+    uniqExactIfMerge(actors) AS actors
+  FROM default.saas_audit_events_days
+  WHERE dim = 'app' AND value IN (SELECT app_id FROM tt_apps) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+  GROUP BY value
+)
+ANY LEFT JOIN (
+  SELECT app AS app_id, arraySlice(groupArrayIf(concat(net, '|', toString(n)), n >= 2), 1, 256) AS peer_networks
+  FROM (
+    SELECT app, net, uniqExact(value) AS n
+    FROM (
+      SELECT app, value, arrayJoin(groupUniqArrayIfMerge(networks)) AS net
+      FROM default.saas_audit_events_days
+      WHERE dim = 'key' AND app IN (SELECT app_id FROM tt_apps) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+      GROUP BY app, value
+    )
+    GROUP BY app, net
+  )
+  GROUP BY app
+) USING app_id;
+
+SELECT value AS token_id, toDateTime(min(first)) AS first_seen,
+  arraySlice(arraySort(groupArray(day)), 1, 400) AS days
+FROM (
+  SELECT value, day, minMerge(first_seen) AS first
+  FROM default.saas_audit_events_days
+  WHERE dim = 'token' AND value IN (SELECT token_id FROM tt_tokens) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+  GROUP BY value, day
+)
+GROUP BY value;
+
+SELECT cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) AS k, anyLastMerge(id_tenant), anyLastMerge(id_source),
+  any(splitByChar('\x1f', value)[1]) AS actor_id, anyLastIfMerge(id_actor_name), any(splitByChar('\x1f', value)[2]) AS app_id, anyLastIfMerge(id_app_name)
+FROM default.saas_audit_events_days
+WHERE dim = 'key' AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02') AND cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) IN (SELECT k FROM tt_key_hashes)
+GROUP BY value
