@@ -70,6 +70,14 @@ func TestCompactRowsGolden(t *testing.T) {
 	}
 }
 
+func TestSelfJoinGolden(t *testing.T) {
+	sql, err := SelfJoinSQL(sequenceSpecs()["sequences_key_hash"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "self_join", sql)
+}
+
 func TestTimelineGolden(t *testing.T) {
 	sql, err := Timeline(TimelineSpec{Database: "db", Table: "t", Variant: schema.Modern, From: from, To: to, Limit: 50,
 		Filters: []models.Filter{{Field: "actor_name", Op: "!=", Values: []string{`O'Brien\`}}}})
@@ -133,7 +141,11 @@ func TestStatementsRunOnClickHouse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stmts = append(stmts, sql)
+		join, err := SelfJoinSQL(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, sql, join)
 	}
 	tl, _ := Timeline(TimelineSpec{Database: db, Table: "saas_audit_events", Variant: v, From: from, To: to, Limit: 5,
 		Filters: []models.Filter{{Field: "auth_method", Op: "like", Values: []string{"o%"}}, {Field: "target_name", Op: "not in", Values: []string{"a", "b"}}}})

@@ -234,3 +234,22 @@ func ScanBaselineSQL(db, table string, v schema.Variant, from, to time.Time, min
 	return fmt.Sprintf("SELECT count() FROM %s.%s WHERE %s AND (%s OR %s)",
 		db, table, Range(v, from, to), r.access, r.sensitive), nil
 }
+
+// SelfJoinSQL is the benchmark's second yardstick: the AN0020 pairing as a
+// user would write it in plain SQL, access rows joined to the same key's
+// sensitive rows within MaxSpan, counting the sensitive events that some
+// access precedes. It ignores revokes and ties, like the first pass, and
+// holds every sensitive row of the range in the join's memory.
+func SelfJoinSQL(s SequenceSpec) (string, error) {
+	if _, _, err := build(s, ""); err != nil {
+		return "", err
+	}
+	r := rolePreds(s.Role, s.MinSensitivity, s.SensitiveNeedsToken)
+	numeric, text := s.candidateFilters()
+	side := func(role, alias string, from time.Time) string {
+		return fmt.Sprintf("SELECT %s AS k, toUInt32(toDateTime(event_time)) AS %s FROM %s.%s PREWHERE %s",
+			s.keyHash(), alias, s.Database, s.Table, where(append(append([]string{Range(s.Variant, from, s.To), role}, numeric...), text...)...))
+	}
+	return fmt.Sprintf("SELECT uniqExact(k, st) FROM (%s) ALL INNER JOIN (%s) USING k WHERE st >= at AND st <= at + %d",
+		side(r.access, "at", s.From.Add(-s.MaxSpan)), side(r.sensitive, "st", s.From), int64(math.Ceil(s.MaxSpan.Seconds()))), nil
+}
