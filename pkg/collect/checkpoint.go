@@ -35,8 +35,13 @@ type Window struct {
 }
 
 // Checkpoint is a stream's position as stored, with the sequence number that
-// orders saves. The sequence, not a clock, decides which save is the latest,
-// so a clock that jumps back never brings an old position back.
+// orders saves. A save's sequence is the later of the previous one plus one
+// and the saving clock in microseconds: plus one, so a clock that jumps back
+// never brings an old position back; the clock, so two saves that follow
+// the same checkpoint never tie. They do when a collector killed mid-save
+// leaves its insert to land after a restarted collector has loaded the
+// same checkpoint and saved past it; the dead process's save is the older,
+// and it now loses.
 type Checkpoint struct {
 	Stream   string
 	Seq      uint64
@@ -138,7 +143,7 @@ func (c *Checkpoints) Save(ctx context.Context, prev Checkpoint, pos Position, n
 	if err != nil {
 		return prev, err
 	}
-	next := Checkpoint{Stream: prev.Stream, Seq: prev.Seq + 1, Position: pos}
+	next := Checkpoint{Stream: prev.Stream, Seq: max(prev.Seq+1, uint64(max(now.UnixMicro(), 0))), Position: pos}
 	row, err := json.Marshal(map[string]any{
 		"stream":    prev.Stream,
 		"seq":       next.Seq,

@@ -70,8 +70,10 @@ func TestMissingCredentialFailsAtStart(t *testing.T) {
 	}
 }
 
-// TestCheckpointsOrderBySequence: the latest save wins by sequence, not by
-// clock, and a stream without saves has none.
+// TestCheckpointsOrderBySequence: the latest save wins by sequence even when
+// the clock went back, a save that follows the same checkpoint as a later
+// one (a killed collector's insert landing after its successor saved)
+// loses to it, and a stream without saves has none.
 func TestCheckpointsOrderBySequence(t *testing.T) {
 	tg := newTarget(t)
 	ctx := context.Background()
@@ -85,6 +87,7 @@ func TestCheckpointsOrderBySequence(t *testing.T) {
 	cp := collect.Checkpoint{Stream: "okta-main"}
 	t1 := time.Date(2024, 5, 6, 10, 0, 0, 123e6, time.UTC)
 	// The second save happens with a clock an hour behind.
+	var seqs []uint64
 	for i, save := range []struct {
 		pos   collect.Position
 		clock time.Time
@@ -95,13 +98,31 @@ func TestCheckpointsOrderBySequence(t *testing.T) {
 		if cp, err = store.Save(ctx, cp, save.pos, save.clock); err != nil {
 			t.Fatalf("save %d: %v", i, err)
 		}
+		seqs = append(seqs, cp.Seq)
 	}
 	got, found, err := store.Load(ctx, "okta-main")
 	if err != nil || !found {
 		t.Fatal(found, err)
 	}
-	if got.Seq != 2 || !got.Position.Time.Equal(t1.Add(time.Minute)) || got.Position.Window == nil || got.Position.Window.Cursor != "https://x/?after=2" {
+	if got.Seq != seqs[0]+1 || !got.Position.Time.Equal(t1.Add(time.Minute)) || got.Position.Window == nil || got.Position.Window.Cursor != "https://x/?after=2" {
 		t.Errorf("loaded %+v", got)
+	}
+	// Two collectors load the same checkpoint; the one killed while saving
+	// (clock t1+2m) has its insert land after the other saved (t1+3m).
+	loaded := got
+	successor, err := store.Save(ctx, loaded, collect.Position{Time: t1.Add(10 * time.Minute)}, t1.Add(3*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead, err := store.Save(ctx, loaded, collect.Position{Time: t1.Add(5 * time.Minute)}, t1.Add(2*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dead.Seq >= successor.Seq {
+		t.Errorf("the dead collector's save has sequence %d, not below its successor's %d", dead.Seq, successor.Seq)
+	}
+	if got, _, err := store.Load(ctx, "okta-main"); err != nil || !got.Position.Time.Equal(t1.Add(10*time.Minute)) {
+		t.Errorf("the dead collector's late save won: loaded %+v (%v)", got, err)
 	}
 	if _, found, _ := store.Load(ctx, "okta-main' OR 1=1 --"); found {
 		t.Error("a hostile stream name matched a checkpoint")
