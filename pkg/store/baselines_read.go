@@ -11,6 +11,23 @@ import (
 // The readers below scan the baseline statements' columns in the order
 // chsql writes them and file each row under its key in b.
 
+// interned keeps one copy of each string that a baseline repeats day after
+// day (an actor's networks, a key's user agents), so what the baselines
+// hold grows with the distinct values, not with the days times the keys.
+// Each reader has its own: two readers run at once.
+type interned map[string]string
+
+func (in interned) all(s []string) []string {
+	for i, v := range s {
+		if c, ok := in[v]; ok {
+			s[i] = c
+		} else {
+			in[v] = v
+		}
+	}
+	return s
+}
+
 func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 	key := make([]string, keyWidth)
 	var (
@@ -24,6 +41,7 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		dest = append(dest, &key[i])
 	}
 	dest = append(dest, &d.Day, &events, &sensitive, &targets, &configs, &hours, &networks, &agents, &configActions)
+	in := interned{}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
@@ -31,7 +49,7 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		k := risk.KeyOf(key)
 		b.Keys[k] = append(b.Keys[k], risk.KeyDay{
 			Day: utcDay(d.Day), Events: int(events), Sensitive: int(sensitive), Targets: int(targets), ConfigChanges: int(configs),
-			Hours: hours, Networks: networks, UserAgents: agents, ConfigActions: configActions,
+			Hours: hours, Networks: in.all(networks), UserAgents: in.all(agents), ConfigActions: in.all(configActions),
 		})
 	}
 	return nil
@@ -47,6 +65,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		networkApps                  []string
 		signinTimes                  []uint32
 	)
+	in := interned{}
 	for rows.Next() {
 		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &networkApps); err != nil {
 			return err
@@ -57,7 +76,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: times, NetworkApps: networkApps,
+			Hours: hours, Networks: in.all(networks), PresenceNetworks: in.all(presenceNetworks), SigninTimes: times, NetworkApps: in.all(networkApps),
 		})
 	}
 	return nil

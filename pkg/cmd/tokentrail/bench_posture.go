@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/tokentrail/tokentrail/pkg/chhttp"
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/pluginhost"
@@ -110,56 +107,4 @@ func benchPosture(ctx context.Context, b postureBench, out io.Writer) error {
 		fmt.Fprintf(out, "  plugin process peak RSS after the posture queries (VmHWM): %.1f MB\n", float64(rss)/(1<<20))
 	}
 	return nil
-}
-
-// widenTable copies the loaded table n times inside ClickHouse into
-// saas_audit_events_xN: copy k keeps the times and the apps and gives every
-// other id (event, actor, token, session) the suffix ~k, so the copies are
-// n times the people using the same third-party apps and automation over
-// the same 30 days (the approved apps stay approved). One INSERT … SELECT
-// per copy, with a progress line each; an existing table of the right size
-// is reused.
-func widenTable(ctx context.Context, cl *chhttp.Client, db string, n int, out io.Writer) (string, error) {
-	table := fmt.Sprintf("%s_x%d", demoTable, n)
-	count := func(t string) (int, error) {
-		rc, err := cl.Query(ctx, "SELECT count() FROM "+db+"."+t+" FORMAT TSV")
-		if err != nil {
-			return 0, err
-		}
-		defer rc.Close()
-		var c int
-		_, err = fmt.Fscan(rc, &c)
-		return c, err
-	}
-	base, err := count(demoTable)
-	if err != nil {
-		return "", err
-	}
-	if have, err := count(table); err == nil && have == base*n {
-		fmt.Fprintf(out, "  reusing %s.%s (%d rows)\n", db, table, have)
-		return table, nil
-	}
-	if err := recreateTable(ctx, cl, db, table); err != nil {
-		return "", err
-	}
-	cols := schema.RequiredColumns()
-	distinct := map[string]bool{"event_id": true, "actor_id": true, "actor_name": true, "token_id": true, "session_id": true}
-	start := time.Now()
-	for k := range n {
-		exprs := make([]string, len(cols))
-		for i, c := range cols {
-			exprs[i] = c
-			if distinct[c] && k > 0 {
-				exprs[i] = fmt.Sprintf("if(%s = '', %s, concat(%s, '~%d'))", c, c, c, k)
-			}
-		}
-		sql := fmt.Sprintf("INSERT INTO %s.%s (%s) SELECT %s FROM %s.%s", db, table, strings.Join(cols, ", "), strings.Join(exprs, ", "), db, demoTable)
-		if err := cl.Exec(ctx, sql, nil); err != nil {
-			return "", fmt.Errorf("widen copy %d: %w", k, err)
-		}
-		fmt.Fprintf(out, "  widen: copy %d of %d in (%d rows, %s)\n", k+1, n, base*(k+1), time.Since(start).Round(time.Second))
-	}
-	fmt.Fprintf(out, "  widened to %d rows in %s (%.0f rows/s, on %d cores)\n", base*n, time.Since(start).Round(time.Second),
-		float64(base*n)/time.Since(start).Seconds(), runtime.NumCPU())
-	return table, nil
 }

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+
+	"github.com/tokentrail/tokentrail/pkg/chlocal"
+	"github.com/tokentrail/tokentrail/pkg/chsql"
+	"github.com/tokentrail/tokentrail/pkg/models"
+	"github.com/tokentrail/tokentrail/pkg/plugin"
+	"github.com/tokentrail/tokentrail/pkg/pluginhost"
+	"github.com/tokentrail/tokentrail/pkg/risk"
+	"github.com/tokentrail/tokentrail/pkg/schema"
+	"github.com/tokentrail/tokentrail/pkg/store"
+)
+
+// benchEnv is what every table size is measured with: the server, the
+// plugin binary and the run count.
+type benchEnv struct {
+	port     int
+	db       string
+	binary   string
+	runs     int
+	approved []string
+}
+
+// sizeResult is one table size's figures, all medians of env.runs.
+type sizeResult struct {
+	events, rows int
+	// The yardsticks: ClickHouse's count() of the access and sensitive
+	// rows, its own windowFunnel first pass, and the self-join a user
+	// would write.
+	scan, funnel, selfJoin   time.Duration
+	scanned, candidates, ses uint64
+	scanRead                 readStats
+	// In process: store.Rank as the plugin calls it.
+	rank                 time.Duration
+	rankRead             readStats
+	heap                 heapPeaks
+	found, matched, high int
+	// End to end through the plugin binary.
+	sequences, counts, alert, timeline time.Duration
+	alertRows                          int
+	rss                                uint64
+}
+
+// readStats is what ClickHouse reported reading for one call, summed over
+// its statements from the progress packets.
+type readStats struct{ rows, bytes uint64 }
+
+// withReadStats makes every statement run under ctx add its progress to
+// the returned counters; read them once the call has returned. The store's
+// contexts inherit the option (clickhouse.Context copies the parent's
+// options), and statements that run side by side add atomically.
+func withReadStats(ctx context.Context) (context.Context, func() readStats) {
+	var rows, bytes atomic.Uint64
+	ctx = clickhouse.Context(ctx, clickhouse.WithProgress(func(p *clickhouse.Progress) {
+		rows.Add(p.Rows)
+		bytes.Add(p.Bytes)
+	}))
+	return ctx, func() readStats { return readStats{rows.Load(), bytes.Load()} }
+}
+
+// benchQuery is one plugin query the dashboard or an alert rule sends.
+type benchQuery struct {
+	name     string
+	json     string
+	from, to time.Time
+}
+
+// measureSize times every yardstick and query against one table.
+func measureSize(ctx context.Context, env benchEnv, table string, events int, out io.Writer) (sizeResult, error) {
+	r := sizeResult{events: events}
+	jsonData := map[string]any{"host": "127.0.0.1", "port": env.port, "username": chlocal.ReaderUser,
+		"database": env.db, "table": table, "approvedApps": env.approved}
+	settings, err := models.LoadPluginSettings(backend.DataSourceInstanceSettings{
+		JSONData: mustJSON(jsonData), DecryptedSecureJSONData: map[string]string{"password": chlocal.ReaderPassword},
+	})
+	if err != nil {
+		return r, err
+	}
+	st, err := store.Open(settings)
+	if err != nil {
+		return r, err
+	}
+	defer st.Close()
+	from, to := benchEnd.Add(-30*24*time.Hour), benchEnd
+	q, err := models.ParseQuery(nil, models.QuerySequences, from, to)
+	if err != nil {
+		return r, err
+	}
+	info, err := st.Table(ctx)
+	if err != nil {
+		return r, err
+	}
+	if r.rows, err = rangeRows(ctx, st, env.db, table, info.Variant, from, to); err != nil {
+		return r, err
+	}
+	spec := chsql.SequenceSpec{Database: env.db, Table: table, Variant: info.Variant, From: from, To: to,
+		MaxSpan: q.MaxSpan, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
+		ExcludeApps: settings.ApprovedApps, KeyHash: info.KeyHash, AppHash: info.AppHash, Role: info.Role}
+	scanSQL, err := chsql.ScanBaselineSQL(env.db, table, info.Variant, from, to, *q.MinSensitivity, info.Role)
+	if err != nil {
+		return r, err
+	}
+	candSQL, err := chsql.Candidates(spec)
+	if err != nil {
+		return r, err
+	}
+	joinSQL, err := chsql.SelfJoinSQL(spec)
+	if err != nil {
+		return r, err
+	}
+	// The self-join takes seconds per run; three runs give its median.
+	yardsticks := []struct {
+		name string
+		sql  string
+		dest *uint64
+		took *time.Duration
+		runs int
+	}{
+		{"count scan", scanSQL, &r.scanned, &r.scan, env.runs},
+		{"windowFunnel first pass", "SELECT count() FROM (" + candSQL + ")", &r.candidates, &r.funnel, env.runs},
+		{"self-join", joinSQL, &r.ses, &r.selfJoin, min(env.runs, 3)},
+	}
+	for _, y := range yardsticks {
+		// One untimed round warms the server's caches the same way for each.
+		if err := st.QueryRowForBench(ctx, y.sql, y.dest); err != nil {
+			return r, fmt.Errorf("%s: %w", y.name, err)
+		}
+		t := timeRuns(y.runs, func() error { return st.QueryRowForBench(ctx, y.sql, y.dest) })
+		if t.err != nil {
+			return r, fmt.Errorf("%s: %w", y.name, t.err)
+		}
+		*y.took = t.median
+		fmt.Fprintf(out, "  %-28s %9s\n", y.name, ms(t.median))
+	}
+	sctx, scanRead := withReadStats(ctx)
+	if err := st.QueryRowForBench(sctx, scanSQL, &r.scanned); err != nil {
+		return r, err
+	}
+	r.scanRead = scanRead()
+	rctx, rankRead := withReadStats(ctx)
+	warm, err := st.Rank(rctx, q, store.RankOptions{Keep: plugin.MaxEpisodes})
+	if err != nil {
+		return r, err
+	}
+	r.rankRead = rankRead()
+	r.found, r.matched = warm.Found, warm.Matched
+	for _, e := range warm.Episodes {
+		if e.Severity == risk.SeverityHigh || e.Severity == risk.SeverityCritical {
+			r.high++
+		}
+	}
+	// Start the heap measurement from a collected heap, so garbage from
+	// the yardsticks does not count against the query.
+	runtime.GC()
+	runtime.GC() // twice: sync.Pool buffers survive the first
+	rank := timeRuns(env.runs, func() error {
+		stop := sampleHeap(&r.heap)
+		defer stop()
+		_, err := st.Rank(ctx, q, store.RankOptions{Keep: plugin.MaxEpisodes})
+		return err
+	})
+	if rank.err != nil {
+		return r, rank.err
+	}
+	r.rank = rank.median
+	fmt.Fprintf(out, "  %-28s %9s  (%d episodes, live heap peak %.1f MB)\n", "sequences in process", ms(r.rank), r.found, mb(r.heap.live))
+
+	var actor string
+	if len(warm.Episodes) > 0 {
+		actor = warm.Episodes[0].ActorID
+	}
+	return r, endToEnd(ctx, env, st, info.Variant, jsonData, &r, actor, from, to, out)
+}
+
+// endToEnd launches the plugin binary for one table and times what the
+// dashboards and the alert rule send it.
+func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Variant, jsonData map[string]any, r *sizeResult, actor string, from, to time.Time, out io.Writer) error {
+	host, err := pluginhost.Launch(env.binary, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer host.Close()
+	pc, err := pluginhost.Settings{UID: "bench", Name: "bench", JSONData: jsonData,
+		Secure: map[string]string{"password": chlocal.ReaderPassword}}.PluginContext()
+	if err != nil {
+		return err
+	}
+	timeline, _ := json.Marshal(map[string]any{"queryType": "timeline",
+		"filters": []models.Filter{{Field: "actor_id", Op: "=", Values: []string{actor}}}})
+	queries := []struct {
+		benchQuery
+		took *time.Duration
+	}{
+		{benchQuery{"sequences, 30 days", `{"queryType":"sequences"}`, from, to}, &r.sequences},
+		{benchQuery{"sequenceCounts, 30 days", `{"queryType":"sequenceCounts"}`, from, to}, &r.counts},
+		{benchQuery{"alert rule, last hour", `{"queryType":"sequenceCounts","format":"numeric","groupBy":["actor_id","app_id","severity"],"minSeverity":"high"}`,
+			to.Add(-time.Hour), to}, &r.alert},
+		{benchQuery{"timeline of the top actor", string(timeline), from, to}, &r.timeline},
+	}
+	for _, bq := range queries {
+		req := &backend.QueryDataRequest{PluginContext: pc, Queries: []backend.DataQuery{
+			{RefID: "A", JSON: json.RawMessage(bq.json), TimeRange: backend.TimeRange{From: bq.from, To: bq.to}},
+		}}
+		var rows int
+		// One more run than the others: the first also connects.
+		t := timeRuns(env.runs+1, func() error {
+			resp, err := host.QueryData(ctx, req)
+			if err == nil && resp.Responses["A"].Error != nil {
+				err = resp.Responses["A"].Error
+			}
+			if err == nil && len(resp.Responses["A"].Frames) > 0 {
+				rows = resp.Responses["A"].Frames[0].Rows()
+			}
+			return err
+		})
+		if t.err != nil {
+			return fmt.Errorf("%s: %w", bq.name, t.err)
+		}
+		*bq.took = t.median
+		if bq.took == &r.alert {
+			r.alertRows = rows
+		}
+		fmt.Fprintf(out, "  %-28s %9s  (%d rows in the first frame)\n", bq.name, ms(t.median), rows)
+	}
+	r.rss = processPeakRSS(host.Pid())
+	return benchPosture(ctx, postureBench{store: st, host: host, pc: pc, db: env.db, table: jsonData["table"].(string), variant: v, to: to, runs: env.runs}, out)
+}
+
+// rangeRows counts the rows the 30-day range holds.
+func rangeRows(ctx context.Context, st *store.Store, db, table string, v schema.Variant, from, to time.Time) (int, error) {
+	sql, err := chsql.RangeCountSQL(db, table, v, from, to)
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = st.QueryRowForBench(ctx, sql, &n)
+	return int(n), err
+}
+
+func mb(b uint64) float64 { return float64(b) / (1 << 20) }
