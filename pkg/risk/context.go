@@ -89,9 +89,10 @@ func hourRanges(mask uint32) string {
 
 // signedInBetween reports whether any of the actor's sign-ins lies in [lo, hi].
 func signedInBetween(days []ActorDay, lo, hi time.Time) bool {
+	l, h := lo.Unix(), hi.Unix()
 	for _, d := range days {
 		for _, t := range d.SigninTimes {
-			if !t.Before(lo) && !t.After(hi) {
+			if int64(t) >= l && int64(t) <= h {
 				return true
 			}
 		}

@@ -58,7 +58,7 @@ func habitual(n int) []ActorDay {
 	for i := n; i >= 1; i-- {
 		d := day(-i)
 		out = append(out, ActorDay{Day: d, Events: 40, TokenEvents: 12, Signins: 1, Hours: hoursMask(9, 17),
-			Networks: []string{"203.0.113.0/24"}, PresenceNetworks: []string{"203.0.113.0/24"}, SigninTimes: []time.Time{d.Add(9 * time.Hour)}})
+			Networks: []string{"203.0.113.0/24"}, PresenceNetworks: []string{"203.0.113.0/24"}, SigninTimes: []uint32{uint32(d.Add(9 * time.Hour).Unix())}})
 	}
 	return out
 }
@@ -77,7 +77,7 @@ func history(opts ...func(*History)) *History {
 	h := &History{
 		WindowStart: day(-30), BaselineDays: 30, SigninWindow: 12 * time.Hour,
 		Key:   routine(30),
-		Actor: append(habitual(30), ActorDay{Day: day(0), Events: 5, Signins: 1, TokenEvents: 3, Hours: hoursMask(9, 14), SigninTimes: []time.Time{day(0).Add(9 * time.Hour)}, PresenceNetworks: []string{"203.0.113.0/24"}}),
+		Actor: append(habitual(30), ActorDay{Day: day(0), Events: 5, Signins: 1, TokenEvents: 3, Hours: hoursMask(9, 14), SigninTimes: []uint32{uint32(day(0).Add(9 * time.Hour).Unix())}, PresenceNetworks: []string{"203.0.113.0/24"}}),
 		App:   &AppStats{FirstSeen: day(-30), LastSeen: t0, Actors: 6},
 	}
 	for _, o := range opts {

@@ -33,7 +33,10 @@ type ActorDay struct {
 	PresenceNetworks []string // networks of the actor's token-free activity
 	// NetworkApps lists "network|app" for the actor's token use that day.
 	NetworkApps []string
-	SigninTimes []time.Time
+	// SigninTimes are the day's sign-ins in Unix seconds, as ClickHouse's
+	// DateTime holds them: a 4-byte number instead of a 24-byte time.Time
+	// keeps the baselines of a batch of busy actors small.
+	SigninTimes []uint32
 }
 
 // AppStats describes an app across the tenant over the whole window.

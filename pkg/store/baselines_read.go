@@ -70,13 +70,9 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &networkApps); err != nil {
 			return err
 		}
-		times := make([]time.Time, len(signinTimes))
-		for i, s := range signinTimes {
-			times[i] = time.Unix(int64(s), 0).UTC()
-		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: in.all(networks), PresenceNetworks: in.all(presenceNetworks), SigninTimes: times, NetworkApps: in.all(networkApps),
+			Hours: hours, Networks: in.all(networks), PresenceNetworks: in.all(presenceNetworks), SigninTimes: signinTimes, NetworkApps: in.all(networkApps),
 		})
 	}
 	return nil
