@@ -2,6 +2,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -21,7 +22,9 @@ import (
 const softMemoryLimit = 128 << 20
 
 func main() {
-	if os.Getenv("GOMEMLIMIT") == "" {
+	// A negative argument only reads the limit: math.MaxInt64 means none
+	// was set (GOMEMLIMIT unset or "off").
+	if debug.SetMemoryLimit(-1) == math.MaxInt64 {
 		debug.SetMemoryLimit(softMemoryLimit)
 	}
 	if err := datasource.Manage(plugin.PluginID, plugin.NewDatasource, datasource.ManageOpts{}); err != nil {
