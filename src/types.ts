@@ -233,6 +233,8 @@ export interface TokenTrailOptions extends DataSourceJsonData {
   maxZeroDays?: number;
   /** Coverage: the look-back of your alert rules; a p95 ingest delay above it means alerts miss late events. */
   alertLookbackMinutes?: number;
+  /** Distributed tables: answer without a shard that no replica serves (with a notice) instead of failing. */
+  skipUnavailableShards?: boolean;
 }
 
 /** Settings stored encrypted in secureJsonData; the browser only learns whether each one is set. */

@@ -71,6 +71,25 @@ func (c *Client) Exec(ctx context.Context, query string, body io.Reader) error {
 	return nil
 }
 
+// ExecWith is Exec with query-level settings sent as URL parameters, the
+// form every ClickHouse release accepts for an INSERT (insert_distributed_sync,
+// for one).
+func (c *Client) ExecWith(ctx context.Context, query string, body io.Reader, settings url.Values) error {
+	payload := io.Reader(strings.NewReader(query))
+	if body != nil {
+		payload = io.MultiReader(strings.NewReader(query+"\n"), body)
+	}
+	rc, err := c.post(ctx, query, settings, "text/plain; charset=utf-8", payload)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if _, err := io.Copy(io.Discard, rc); err != nil {
+		return c.wrap(fmt.Errorf("read the response to %s: %w", summarize(query), err))
+	}
+	return nil
+}
+
 // Query runs a statement and returns the response body as it streams; the
 // caller must close it. Choose the output with a FORMAT clause. ClickHouse
 // reports an error that happens after the first rows were sent by appending

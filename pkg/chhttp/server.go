@@ -88,3 +88,36 @@ func (c *Client) queryOne(ctx context.Context, query string, v any) (bool, error
 	}
 	return found, nil
 }
+
+// QueryRows runs a query whose statement ends with FORMAT JSONEachRow and
+// decodes each row of its (small) answer into a new value for fn. Like
+// queryOne it reads the whole answer and reports an error the server
+// appended after rows.
+func QueryRows[T any](ctx context.Context, c *Client, query string, fn func(T) error) error {
+	rc, err := c.Query(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(io.LimitReader(rc, maxSmallAnswer))
+	if err != nil {
+		return c.wrap(fmt.Errorf("read the answer to %s: %w", summarize(query), err))
+	}
+	for _, line := range bytes.Split(body, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if bytes.HasPrefix(line, []byte("Code: ")) {
+			return c.serverError(http.StatusOK, string(line))
+		}
+		var row T
+		if err := json.Unmarshal(line, &row); err != nil {
+			return fmt.Errorf("the answer to %s is not JSONEachRow: %w", summarize(query), err)
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -22,6 +22,15 @@ const (
 	StrictReaderUser = "grafana_ro1"
 )
 
+// interPort is the replication (interserver HTTP) port: InterPort, or the
+// port after HTTPPort for servers that need none of their own.
+func (s *Server) interPort() int {
+	if s.InterPort != 0 {
+		return s.InterPort
+	}
+	return s.HTTPPort + 1
+}
+
 // writeConfig writes a minimal server config and users file. We write our own
 // rather than patching the package's config.xml: the result is short enough
 // to read, and it is the same on 18.16 and on current releases (which still
@@ -37,8 +46,9 @@ func (s *Server) writeConfig() error {
 		"{DIR}", s.Dir,
 		"{HTTP}", fmt.Sprint(s.HTTPPort),
 		"{TCP}", fmt.Sprint(s.TCPPort),
-		"{INTER}", fmt.Sprint(s.HTTPPort+1),
+		"{INTER}", fmt.Sprint(s.interPort()),
 		"{LISTEN}", listen,
+		"{EXTRA}", s.Extra,
 	).Replace(configXML)
 	sum := sha256.Sum256([]byte(ReaderPassword))
 	users := strings.NewReplacer(
@@ -85,6 +95,7 @@ const configXML = `<?xml version="1.0"?>
     <mlock_executable>false</mlock_executable>
     <max_session_timeout>3600</max_session_timeout>
     <default_session_timeout>60</default_session_timeout>
+{EXTRA}
 </yandex>
 `
 

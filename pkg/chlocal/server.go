@@ -39,6 +39,15 @@ type Server struct {
 	Dir      string // config, data and logs
 	TCPPort  int
 	HTTPPort int
+	// InterPort is the interserver HTTP port replicas fetch parts from;
+	// 0 means HTTPPort+1.
+	InterPort int
+	// Extra is XML added at the end of the server's config: a cluster
+	// node's remote_servers, zookeeper, macros and distributed_ddl.
+	Extra string
+	// LockFile serialises the start of servers sharing a folder; empty
+	// means clickhouse.lock next to Dir.
+	LockFile string
 }
 
 // New returns the server whose files live under root/.build/clickhouse.
@@ -100,7 +109,11 @@ func (s *Server) Start(ctx context.Context, log io.Writer) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", s.Dir, err)
 	}
-	unlock, err := lockFile(filepath.Join(s.Dir, "..", "clickhouse.lock"))
+	lock := s.LockFile
+	if lock == "" {
+		lock = filepath.Join(s.Dir, "..", "clickhouse.lock")
+	}
+	unlock, err := lockFile(lock)
 	if err != nil {
 		return err
 	}
@@ -188,8 +201,16 @@ func install(ctx context.Context, log io.Writer) error {
 	if _, err := os.Stat(serverBinary); err == nil {
 		return nil
 	}
-	fmt.Fprintln(log, "clickhouse: installing Debian's clickhouse-server and clickhouse-client (apt-get)")
-	for _, args := range [][]string{{"update"}, {"install", "-y", "--no-install-recommends", "clickhouse-server", "clickhouse-client"}} {
+	return aptInstall(ctx, log, "Debian's clickhouse-server and clickhouse-client", "clickhouse-server", "clickhouse-client")
+}
+
+// aptInstall installs Debian packages the way a fresh CI machine gets them:
+// the project's own commands install what they run, nothing is set up by
+// hand beforehand.
+func aptInstall(ctx context.Context, log io.Writer, what string, pkgs ...string) error {
+	fmt.Fprintf(log, "installing %s (apt-get)\n", what)
+	started := time.Now()
+	for _, args := range [][]string{{"update"}, append([]string{"install", "-y", "--no-install-recommends"}, pkgs...)} {
 		cmd := exec.CommandContext(ctx, "apt-get", args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		out, err := cmd.CombinedOutput()
@@ -197,6 +218,7 @@ func install(ctx context.Context, log io.Writer) error {
 			return fmt.Errorf("apt-get %s failed: %w\n%s", args[0], err, tail(out, 2000))
 		}
 	}
+	fmt.Fprintf(log, "installed %s in %s\n", what, time.Since(started).Round(time.Second))
 	return nil
 }
 
@@ -223,7 +245,17 @@ func tail(b []byte, n int) string {
 // returns the response body. It is for set-up (databases, DDL, fixtures), the
 // portable path on 18.16 and on current servers.
 func (s *Server) Exec(ctx context.Context, query string, body io.Reader) (string, error) {
-	u := s.HTTPURL() + "/?" + url.Values{"query": {query}}.Encode()
+	return s.ExecWith(ctx, query, body, nil)
+}
+
+// ExecWith is Exec with settings as URL parameters: 18.16 has no SETTINGS
+// clause for INSERT, so insert_distributed_sync travels this way.
+func (s *Server) ExecWith(ctx context.Context, query string, body io.Reader, settings url.Values) (string, error) {
+	params := url.Values{"query": {query}}
+	for k, v := range settings {
+		params[k] = v
+	}
+	u := s.HTTPURL() + "/?" + params.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, body)
 	if err != nil {
 		return "", err

@@ -29,6 +29,9 @@ type InventorySpec struct {
 	// Limit is the most rows returned; the statement fetches one more so the
 	// caller can say the list was cut.
 	Limit int
+	// Sharding plans the grants' admin-consent subquery on a cluster
+	// (keyed by event id).
+	Sharding Sharding
 }
 
 // InventoryColumns name the columns each kind returns, in order, as the
@@ -258,8 +261,9 @@ func (s InventorySpec) consentSQL(rangeCond string) string {
 	kind := "transform(concat(source, ':', lower(action)), [" + strings.Join(keys, ", ") + "], [" + strings.Join(kinds, ", ") + "], '')"
 	admin := "kind = 'admin'"
 	if len(marked) > 0 {
-		admin = fmt.Sprintf("(kind = 'admin' OR (kind = 'marked' AND event_id IN (SELECT event_id FROM %s.%s PREWHERE %s AND category = 'grant' WHERE %s)))",
-			s.Database, s.Table, rangeCond, strings.Join(marked, " OR "))
+		in, from := s.Sharding.in(s.Database, s.Table, []string{"event_id"})
+		admin = fmt.Sprintf("(kind = 'admin' OR (kind = 'marked' AND event_id %s (SELECT event_id FROM %s PREWHERE %s AND category = 'grant' WHERE %s)))",
+			in, from, rangeCond, strings.Join(marked, " OR "))
 	}
 	return fmt.Sprintf("multiIf(countIf(category = 'grant' AND %s) > 0, 'admin', countIf(category = 'grant' AND kind IN ('user', 'marked')) > 0, 'user', 'unknown')",
 		strings.Replace(admin, "kind", "("+kind+" AS kind)", 1))

@@ -108,22 +108,36 @@ func CreateRollup(db, table string, serverMajor int) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return []string{
+		createRollupTable(db+"."+name, "AggregatingMergeTree()", "", serverMajor),
+		createRollupView(db, name, "", table, serverMajor),
+	}, nil
+}
+
+// createRollupTable is the DDL of a rollup table named name (db.table, with
+// an ON CLUSTER clause when the caller adds one) with the given engine of
+// the AggregatingMergeTree family and SETTINGS clause ("" for none).
+func createRollupTable(name, engine, settings string, serverMajor int) string {
 	var cols strings.Builder
 	for _, c := range rollupColumns(serverMajor) {
 		fmt.Fprintf(&cols, ",\n    %s %s", c.name, c.typ)
 	}
-	create := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s.%s
+	return fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s
 (
     dim %s,
     value String,
     app String,
     day Date%s
 )
-ENGINE = AggregatingMergeTree()
+ENGINE = %s
 PARTITION BY toYYYYMM(day)
-ORDER BY (dim, value, day)`, db, name, dimEnum, cols.String())
-	view := fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_mv TO %s.%s\nAS %s", db, name, db, name, rollupSelect(db, table, serverMajor))
-	return []string{create, view}, nil
+ORDER BY (dim, value, day)%s`, name, dimEnum, cols.String(), engine, settings)
+}
+
+// createRollupView is the DDL of the materialized view that feeds db.name
+// from every insert into db.table; on is "" or an ON CLUSTER clause.
+func createRollupView(db, name, on, table string, serverMajor int) string {
+	return fmt.Sprintf("CREATE MATERIALIZED VIEW IF NOT EXISTS %s.%s_mv%s TO %s.%s\nAS %s", db, name, on, db, name, rollupSelect(db, table, serverMajor))
 }
 
 // BackfillRollup returns the statement that fills the rollup from events

@@ -50,6 +50,9 @@ type SequenceSpec struct {
 	// KeyHash, AppHash and Role say the table has the accelerator columns
 	// schema.KeyHashColumn, schema.AppHashColumn and schema.RoleColumn.
 	KeyHash, AppHash, Role bool
+	// Sharding says how the table is spread over a cluster; the zero value
+	// is one server.
+	Sharding Sharding
 }
 
 // Compact reports whether the statement returns CompactColumns: the key is
@@ -131,6 +134,20 @@ func CompactRows(s SequenceSpec) (string, error) {
 	return stmt, err
 }
 
+// CandidateSettings are the settings the first pass runs with on its own
+// (the compact path). On a Distributed table whose sharding keeps every
+// key on one shard, each shard's candidates are final: with
+// distributed_group_by_no_merge each shard finishes its aggregation,
+// HAVING included, and sends only its candidate keys, instead of every
+// key's windowFunnel state for the initiator to merge. Otherwise none: the
+// states are merged, which is exact wherever a key's rows live.
+func (s SequenceSpec) CandidateSettings() []string {
+	if s.Sharding.Distributed && s.Sharding.Colocated(s.CorrelateBy) {
+		return []string{"distributed_group_by_no_merge = 1"}
+	}
+	return nil
+}
+
 // Candidates returns only the first pass: the keys' hashes. The benchmark
 // times it to show what the aggregation alone costs.
 func Candidates(s SequenceSpec) (string, error) {
@@ -183,14 +200,30 @@ func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	if w := where(append(text, filters)...); w != "" {
 		whereText = "\n  WHERE " + indent(w)
 	}
-	candidates = fmt.Sprintf(`SELECT %s AS candidate
-  FROM %s.%s
+	candidatesFrom := func(table string) string {
+		return fmt.Sprintf(`SELECT %s AS candidate
+  FROM %s
   PREWHERE %s%s
   GROUP BY candidate
   HAVING windowFunnel(%d)(toDateTime(event_time), %s, %s AND event_time >= %s) = 2`,
-		hash, s.Database, s.Table,
-		indent(where(prewhere...)), whereText,
-		windowSeconds, r.access, r.sensitive, Time(s.Variant, s.From))
+			hash, table,
+			indent(where(prewhere...)), whereText,
+			windowSeconds, r.access, r.sensitive, Time(s.Variant, s.From))
+	}
+	candidates = candidatesFrom(s.Database + "." + s.Table)
+	// On a Distributed table the second pass's key set is found on each
+	// shard over its local table when every key's rows share a shard, else
+	// once over all shards and shipped to each (see Sharding). A key set
+	// the store sends as an external table needs neither: ClickHouse sends
+	// a query's external tables along to every shard it asks (measured on
+	// 18.16 with prefer_localhost_replica = 0, every shard remote), so a
+	// plain IN reads it there, and GLOBAL IN would ship the keys twice.
+	in := "IN"
+	if keySet == "" {
+		var from string
+		in, from = s.Sharding.in(s.Database, s.Table, s.CorrelateBy)
+		keySet = candidatesFrom(from)
+	}
 
 	// PREWHERE on the key set: ClickHouse reads only the key hash for every
 	// row of the range and the other columns only for the granules of
@@ -200,18 +233,15 @@ func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	if s.Compact() {
 		cols, keyList, nonEmptyKey = CompactColumns, schema.KeyHashColumn, schema.KeyHashColumn+" != 0"
 	}
-	if keySet == "" {
-		keySet = candidates
-	}
 	stmt = fmt.Sprintf(`SELECT %s
 FROM %s.%s
-PREWHERE %s IN (
+PREWHERE %s %s (
   %s
   )
 WHERE %s
 ORDER BY %s, event_time, event_id`,
 		strings.Join(cols, ", "), s.Database, s.Table,
-		hash, keySet,
+		hash, in, keySet,
 		where(rangeCond, nonEmptyKey, filters, "("+r.access+" OR "+r.sensitive+" OR "+r.revoke+")"),
 		keyList)
 	return stmt, candidates, nil

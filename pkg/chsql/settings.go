@@ -22,15 +22,29 @@ var overflowModes = []string{
 // max_execution_time sent there with its own (the context's remaining time
 // plus five seconds), and cannot send string settings to servers before
 // 19.x at all. Both ClickHouse 18.16 and current releases parse it.
-func LimitSettings(seconds int) string {
+//
+// skip_unavailable_shards is set either way: on, a Distributed table that
+// cannot reach any replica of a shard answers without that shard's rows,
+// as if they did not exist. A user's profile may turn it on; the plugin
+// allows it only when the datasource's skipUnavailableShards setting says
+// so, and then tells the panel (see Store.UnavailableShards).
+//
+// extra are settings of the statement's own (see
+// SequenceSpec.CandidateSettings), as "name = value".
+func LimitSettings(seconds int, skipUnavailableShards bool, extra ...string) string {
 	if seconds < 1 {
 		seconds = 1
 	}
-	parts := make([]string, 0, len(overflowModes)+1)
-	parts = append(parts, fmt.Sprintf("max_execution_time = %d", seconds))
+	skip := 0
+	if skipUnavailableShards {
+		skip = 1
+	}
+	parts := make([]string, 0, len(overflowModes)+2)
+	parts = append(parts, fmt.Sprintf("max_execution_time = %d", seconds), fmt.Sprintf("skip_unavailable_shards = %d", skip))
 	for _, m := range overflowModes {
 		parts = append(parts, m+" = 'throw'")
 	}
+	parts = append(parts, extra...)
 	return "\nSETTINGS " + strings.Join(parts, ", ")
 }
 

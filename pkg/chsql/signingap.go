@@ -22,6 +22,8 @@ type SigninGapSpec struct {
 	ActorsFrom  time.Time
 	Filters     []models.Filter
 	ExcludeApps []string
+	// Sharding plans the actors' subquery on a cluster (keyed by actor).
+	Sharding Sharding
 }
 
 // AN0528's event roles, as SQL: they mirror engine's Row.isInteractiveSignin
@@ -61,12 +63,13 @@ func SigninGaps(s SigninGapSpec) (string, error) {
 	if len(s.ExcludeApps) > 0 {
 		conds = append(conds, "("+interactiveSigninPred+" OR app_id NOT IN "+QuoteList(s.ExcludeApps)+")")
 	}
-	conds = append(conds, filters, fmt.Sprintf(`actor_id IN (
-  SELECT actor_id FROM %s.%s
+	in, from := s.Sharding.in(s.Database, s.Table, []string{"actor_id"})
+	conds = append(conds, filters, fmt.Sprintf(`actor_id %s (
+  SELECT actor_id FROM %s
   PREWHERE %s AND %s
   WHERE %s AND actor_id != ''
   GROUP BY actor_id
-  )`, s.Database, s.Table, actorsRange, interactiveSigninPred, signinSucceeded))
+  )`, in, from, actorsRange, interactiveSigninPred, signinSucceeded))
 	return fmt.Sprintf("SELECT %s\nFROM %s.%s\nPREWHERE %s\n  AND (%s OR %s)\nWHERE %s\nORDER BY actor_id, event_time, event_id",
 		strings.Join(RowColumns, ", "), s.Database, s.Table, rangeCond, interactiveSigninPred, tokenUsePred, where(conds...)), nil
 }

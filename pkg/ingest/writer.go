@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -115,11 +116,19 @@ func (w *Writer) Write(ctx context.Context, events []event.Event) (inserted, dup
 		}
 		*buf = appendRow(*buf, &events[i], w.variant, ingest)
 	}
-	if err := w.client.Exec(ctx, w.insert, bytes.NewReader(*buf)); err != nil {
+	if err := w.client.ExecWith(ctx, w.insert, bytes.NewReader(*buf), insertSettings); err != nil {
 		return 0, 0, fmt.Errorf("insert %d events into %s.%s: %w", len(keep), w.db, w.table, err)
 	}
 	return len(keep), len(events) - len(keep), nil
 }
+
+// insertSettings go with every insert. insert_distributed_sync: into a
+// Distributed table, the insert returns only once every shard has its rows
+// (or fails if one cannot take them), so the next batch's duplicate lookup
+// sees them and a failure is reported, not queued on the server's disk for
+// a later background send (18.16 has no SYSTEM FLUSH DISTRIBUTED). Other
+// tables ignore it.
+var insertSettings = url.Values{"insert_distributed_sync": {"1"}}
 
 // firstOfEachID returns the indices of the first event of each event_id,
 // ordered by event_time, which gives the lookup its range and the insert

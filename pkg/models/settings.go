@@ -56,6 +56,10 @@ type PluginSettings struct {
 	ScoringProfile string `json:"scoringProfile"`
 	// Thresholds of the coverage query's blind spots.
 	Thresholds Thresholds `json:"-"`
+	// SkipUnavailableShards lets a query on a Distributed table answer
+	// without a shard none of whose replicas can be reached; the panel
+	// then carries a notice naming the shard. Off, such a query fails.
+	SkipUnavailableShards bool `json:"skipUnavailableShards"`
 
 	Secrets *SecretSettings `json:"-"`
 	// Profile is the parsed scoring profile, defaults included.
@@ -95,6 +99,7 @@ type rawSettings struct {
 	ApprovedApps        json.RawMessage `json:"approvedApps"`
 	BaselineDays        json.RawMessage `json:"baselineDays"`
 	ScoringProfile      string          `json:"scoringProfile"`
+	SkipUnavailable     json.RawMessage `json:"skipUnavailableShards"`
 }
 
 // ErrInvalidSettings marks every settings problem, so callers can tell a
@@ -128,6 +133,9 @@ func LoadPluginSettings(source backend.DataSourceInstanceSettings) (*PluginSetti
 		return nil, err
 	}
 	if s.TLSSkipVerify, err = boolSetting("tlsSkipVerify", raw.TLSSkipVerify); err != nil {
+		return nil, err
+	}
+	if s.SkipUnavailableShards, err = boolSetting("skipUnavailableShards", raw.SkipUnavailable); err != nil {
 		return nil, err
 	}
 	if s.DialTimeoutSeconds, err = intSetting("dialTimeoutSeconds", raw.DialTimeoutSeconds, DefaultDialTimeoutSeconds); err != nil {

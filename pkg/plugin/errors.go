@@ -29,7 +29,7 @@ func errorResponse(err error) backend.DataResponse {
 		status = backend.StatusTooManyRequests
 	case errors.Is(err, store.ErrQueryTooLarge):
 		status = backend.StatusBadRequest
-	case errors.Is(err, store.ErrConnectionLost):
+	case errors.Is(err, store.ErrConnectionLost), errors.Is(err, store.ErrShardUnavailable):
 		status = backend.StatusBadGateway
 	case errors.Is(err, store.ErrTimeout):
 		status = backend.StatusTimeout

@@ -60,17 +60,20 @@ func (d *Datasource) query(ctx context.Context, dq backend.DataQuery) (res backe
 	}
 	switch q.QueryType {
 	case models.QuerySequences:
-		return d.sequences(ctx, q)
+		res = d.sequences(ctx, q)
 	case models.QuerySequenceCounts:
-		return d.sequenceCounts(ctx, q, dq)
+		res = d.sequenceCounts(ctx, q, dq)
 	case models.QueryTimeline:
-		return d.timeline(ctx, q)
+		res = d.timeline(ctx, q)
 	case models.QueryInventory:
-		return d.inventory(ctx, q)
+		res = d.inventory(ctx, q)
 	case models.QueryCoverage:
-		return d.coverage(ctx, q)
+		res = d.coverage(ctx, q)
+	default:
+		return errorResponse(fmt.Errorf("%w: queryType %s is not handled", models.ErrInvalidQuery, echo.Quote(q.QueryType)))
 	}
-	return errorResponse(fmt.Errorf("%w: queryType %s is not handled", models.ErrInvalidQuery, echo.Quote(q.QueryType)))
+	d.noteSkippedShards(ctx, &res)
+	return res
 }
 
 func (d *Datasource) sequences(ctx context.Context, q *models.Query) backend.DataResponse {

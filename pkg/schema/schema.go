@@ -213,26 +213,43 @@ func CreateTable(v Variant, db, table string) (string, error) {
 	if err := CheckIdentifier("table", table); err != nil {
 		return "", err
 	}
+	return createMergeTree(v, db+"."+table, "MergeTree()"), nil
+}
+
+// createMergeTree is the DDL of the events table under name (db.table,
+// with an ON CLUSTER clause when the caller adds one) with the given
+// MergeTree-family engine.
+func createMergeTree(v Variant, name, engine string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s.%s\n(\n", db, table)
+	fmt.Fprintf(&b, "CREATE TABLE IF NOT EXISTS %s\n(\n", name)
+	writeColumns(&b, v, "MATERIALIZED")
+	fmt.Fprintf(&b, ")\nENGINE = %s\nPARTITION BY toYYYYMM(event_time)\n", engine)
+	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
+	b.WriteString("SETTINGS index_granularity = 8192")
+	return b.String()
+}
+
+// writeColumns writes the column list, the accelerators as the given kind
+// of computed column (MATERIALIZED where rows are stored, ALIAS on a
+// Distributed table, which stores nothing and so takes no codec).
+func writeColumns(b *strings.Builder, v Variant, accelerator string) {
 	for _, c := range Columns {
 		typ := c.Modern
 		if v == Legacy {
 			typ = c.Legacy
 		}
-		fmt.Fprintf(&b, "    %s %s,\n", c.Name, typ)
+		if accelerator == "ALIAS" {
+			typ, _, _ = strings.Cut(typ, " CODEC(")
+		}
+		fmt.Fprintf(b, "    %s %s,\n", c.Name, typ)
 	}
 	for i, a := range Accelerators {
 		sep := ","
 		if i == len(Accelerators)-1 {
 			sep = ""
 		}
-		fmt.Fprintf(&b, "    %s %s MATERIALIZED %s%s\n", a.Name, a.Type, a.Expr, sep)
+		fmt.Fprintf(b, "    %s %s %s %s%s\n", a.Name, a.Type, accelerator, a.Expr, sep)
 	}
-	b.WriteString(")\nENGINE = MergeTree()\nPARTITION BY toYYYYMM(event_time)\n")
-	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
-	b.WriteString("SETTINGS index_granularity = 8192")
-	return b.String(), nil
 }
 
 // CreateDatabase returns the DDL creating db if it is missing.

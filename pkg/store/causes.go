@@ -60,6 +60,9 @@ func (st *Store) classifyRun(parent, qctx context.Context, err error, a *attempt
 	if errors.As(err, &re) {
 		return re.err
 	}
+	if e := st.distribution().shardError(err); e != nil {
+		return e
+	}
 	var se *scanError
 	if errors.As(err, &se) {
 		return fmt.Errorf("%w: a row of %s.%s could not be read (%s); check the column types against `tokentrail schema apply --print`",

@@ -122,7 +122,7 @@ func Classify(err error, s *models.PluginSettings) error {
 // (settings, query, the ClickHouse they pointed us at) rather than the plugin.
 func IsUserError(err error) bool {
 	for _, k := range []error{ErrUnreachable, ErrAuth, ErrTLS, ErrTimeout, ErrNoDatabase, ErrNoTable, ErrSchema, ErrProtocol, ErrCanceled, ErrServer,
-		ErrBusy, ErrConnectionLost, ErrQueryTooLarge, models.ErrInvalidSettings, models.ErrInvalidQuery} {
+		ErrBusy, ErrConnectionLost, ErrQueryTooLarge, ErrShardUnavailable, models.ErrInvalidSettings, models.ErrInvalidQuery} {
 		if errors.Is(err, k) {
 			return true
 		}

@@ -24,6 +24,14 @@ type statement struct {
 	ext    []*ext.Table // external tables built by the caller
 	// reader, when set, reads the rows itself instead of a rowFunc.
 	reader func(driverRows) error
+	// strictShards refuses skip_unavailable_shards for this statement
+	// whatever the datasource allows: the shard probe must fail when a
+	// shard is down.
+	strictShards bool
+	// settings are the statement's own, added to the SETTINGS clause;
+	// dropped with it when the server refuses settings, so they may only
+	// make a statement cheaper, never change its answer.
+	settings []string
 }
 
 // rowFunc receives each row; scan fills its destinations.
@@ -40,7 +48,8 @@ var errQueryTimeout = errors.New("queryTimeoutSeconds reached")
 //   - a place in the queue: a pool slot, waited for until that deadline
 //     ("ClickHouse is busy" only when the deadline passes first);
 //   - a query id of its own and the server-side limit chsql.LimitSettings
-//     (max_execution_time = the remaining seconds, overflow modes "throw");
+//     (max_execution_time = the remaining seconds, overflow modes "throw",
+//     skip_unavailable_shards only where the datasource allows it);
 //   - external tables for long filter value lists;
 //   - a cancel that reaches the server: on the deadline or Grafana's cancel
 //     the Cancel packet is sent with a short write deadline, and a follow-up
@@ -62,7 +71,7 @@ func (st *Store) run(ctx context.Context, stmt statement, row rowFunc) (string, 
 		sql := stmt.sql
 		limited := !st.settingsRefused.Load()
 		if limited {
-			sql += chsql.LimitSettings(remainingSeconds(qctx))
+			sql += chsql.LimitSettings(remainingSeconds(qctx), st.settings.SkipUnavailableShards && !stmt.strictShards, stmt.settings...)
 		}
 		id := newQueryID()
 		a := attempt{slot: sl, sql: sql, id: id, tables: stmt.tables, ext: stmt.ext, reader: stmt.reader}

@@ -23,6 +23,11 @@ type Health struct {
 	// LimitWarning, when set, says the server does not honour the
 	// per-query time limit.
 	LimitWarning string
+	// Distribution is set for a Distributed table.
+	Distribution *Distribution
+	// ShardWarning names shards that did not answer, when the datasource
+	// lets queries skip them.
+	ShardWarning string
 }
 
 // Message is the one-line summary shown under "Save & test".
@@ -37,10 +42,16 @@ func (h *Health) Message(db, table string) string {
 }
 
 func (h *Health) warning() string {
-	if h.LimitWarning == "" {
-		return ""
+	out := ""
+	if h.Distribution != nil {
+		out += " " + h.Distribution.Describe()
 	}
-	return " Warning: " + h.LimitWarning + "."
+	for _, w := range []string{h.ShardWarning, h.LimitWarning} {
+		if w != "" {
+			out += " Warning: " + w + "."
+		}
+	}
+	return out
 }
 
 func variantName(v schema.Variant) string {
@@ -88,8 +99,13 @@ func (st *Store) Health(ctx context.Context) (*Health, error) {
 	}
 	info := describe(cols)
 	h.Variant = info.Variant
+	if err := st.describeCluster(ctx, &info); err != nil {
+		return nil, err
+	}
+	h.Distribution = info.Distribution
 	st.mu.Lock()
 	st.table = &info
+	st.dist.Store(info.Distribution)
 	st.mu.Unlock()
 	stats, err := chsql.StatsSQL(s.Database, s.Table)
 	if err != nil {
@@ -99,6 +115,16 @@ func (st *Store) Health(ctx context.Context) (*Health, error) {
 		return nil, err
 	}
 	h.LimitWarning = st.probeLimits(ctx)
+	if st.settings.SkipUnavailableShards {
+		// The statistics above may have skipped a shard.
+		down, err := st.UnavailableShards(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(down) > 0 {
+			h.ShardWarning = strings.Join(down, "; ") + " did not answer: with skipUnavailableShards on, queries answer without its events"
+		}
+	}
 	return h, nil
 }
 
@@ -155,8 +181,12 @@ func (st *Store) queryRow(ctx context.Context, sql string, dest ...any) error {
 }
 
 func (st *Store) columns(ctx context.Context) (map[string]string, error) {
+	return st.columnsOf(ctx, st.settings.Database, st.settings.Table)
+}
+
+func (st *Store) columnsOf(ctx context.Context, db, table string) (map[string]string, error) {
 	cols := map[string]string{}
-	_, err := st.run(ctx, statement{sql: chsql.ColumnsSQL(st.settings.Database, st.settings.Table)}, func(scan func(...any) error) error {
+	_, err := st.run(ctx, statement{sql: chsql.ColumnsSQL(db, table)}, func(scan func(...any) error) error {
 		var name, typ string
 		if err := scan(&name, &typ); err != nil {
 			return err

@@ -26,7 +26,7 @@ func (st *Store) inventorySpec(ctx context.Context, q *models.Query) (chsql.Inve
 		WindowFrom: clipStart(table.Variant, q.From.Add(-time.Duration(q.Baseline(s))*24*time.Hour)), From: q.From, To: q.To,
 		Filters: q.Filters, Approved: s.ApprovedApps, Require: q.Require,
 		LongLivedDays: *q.LongLivedDays, UnusedDays: *q.UnusedDays, RareActors: *q.RareActors,
-		Posture: posturedata.DefaultPosture(), Limit: q.Limit,
+		Posture: posturedata.DefaultPosture(), Limit: q.Limit, Sharding: table.Distribution.Sharding(),
 	}, nil
 }
 

@@ -65,6 +65,7 @@ func (st *Store) sequences(ctx context.Context, q *models.Query, fn func([]engin
 		From: q.From, To: q.To, MaxSpan: q.MaxSpan,
 		CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity, SensitiveNeedsToken: q.SensitiveNeedsToken,
 		Filters: q.Filters, KeyHash: table.KeyHash, AppHash: table.AppHash, Role: table.Role,
+		Sharding: table.Distribution.Sharding(),
 	}
 	if !q.IncludeApproved {
 		spec.ExcludeApps = s.ApprovedApps
@@ -113,7 +114,7 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	var keys []uint64
-	candSQL, err = st.run(ctx, statement{sql: candSQL, tables: chsql.ValueTables(q.Filters)}, func(scan func(...any) error) error {
+	candSQL, err = st.run(ctx, statement{sql: candSQL, tables: chsql.ValueTables(q.Filters), settings: spec.CandidateSettings()}, func(scan func(...any) error) error {
 		var k uint64
 		if err := scan(&k); err != nil {
 			return err

@@ -29,7 +29,7 @@ func (st *Store) signinGaps(ctx context.Context, q *models.Query, emit func(engi
 		Database: s.Database, Table: s.Table, Variant: table.Variant,
 		From: q.From, To: q.To, SigninWindow: q.SigninWindow,
 		ActorsFrom: clipStart(table.Variant, q.From.Add(-q.SigninWindow-time.Duration(max(days, 0))*24*time.Hour)),
-		Filters:    q.Filters,
+		Filters:    q.Filters, Sharding: table.Distribution.Sharding(),
 	}
 	if !q.IncludeApproved {
 		spec.ExcludeApps = s.ApprovedApps

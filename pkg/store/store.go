@@ -33,6 +33,8 @@ type Store struct {
 
 	mu    sync.Mutex
 	table *TableInfo // cached once the table has been seen
+	// dist mirrors table.Distribution for error classification.
+	dist atomic.Pointer[Distribution]
 }
 
 // Open creates the pool. It does not dial: clickhouse-go connects lazily, so
@@ -132,6 +134,9 @@ type TableInfo struct {
 	// Rollup says the table has its baseline rollup (chsql.RollupTable),
 	// which `tokentrail schema apply` creates and a materialized view fills.
 	Rollup bool
+	// Distribution is set when the table is a Distributed table: its
+	// cluster, shards and sharding key decide how subqueries read it.
+	Distribution *Distribution
 }
 
 // Table describes the configured table, asking the server once and
@@ -167,8 +172,36 @@ func (st *Store) Table(ctx context.Context) (TableInfo, error) {
 		return TableInfo{}, err
 	}
 	info.Rollup = int(n) == len(chsql.RollupColumnNames())
+	if err := st.describeCluster(ctx, &info); err != nil {
+		return TableInfo{}, err
+	}
 	st.table = &info
+	st.dist.Store(info.Distribution)
 	return info, nil
+}
+
+// describeCluster fills in the table's Distribution. A Distributed table's
+// accelerator columns are used only when its local table has them too (the
+// statements read the local table on each shard), as far as this server,
+// when it holds a replica, can tell.
+func (st *Store) describeCluster(ctx context.Context, info *TableInfo) error {
+	d, err := st.describeDistribution(ctx)
+	if err != nil || d == nil {
+		return err
+	}
+	info.Distribution = d
+	if d.Engine.Database == "" {
+		return nil
+	}
+	local, err := st.columnsOf(ctx, d.Engine.Database, d.Engine.Table)
+	if err != nil || len(local) == 0 {
+		return err
+	}
+	l := describe(local)
+	info.KeyHash = info.KeyHash && l.KeyHash
+	info.AppHash = info.AppHash && l.AppHash
+	info.Role = info.Role && l.Role
+	return nil
 }
 
 func describe(cols map[string]string) TableInfo {

@@ -145,6 +145,16 @@ describe('ConfigEditor', () => {
     expect(latest().jsonData.port).toBe(19000);
   });
 
+  it('stores skipUnavailableShards only while it is on', async () => {
+    const { user, latest, onOptionsChange } = setup();
+    expect(field('Skip unavailable shards')).not.toBeChecked();
+    await user.click(field('Skip unavailable shards'));
+    expect(latest().jsonData.skipUnavailableShards).toBe(true);
+    await user.click(field('Skip unavailable shards'));
+    expect('skipUnavailableShards' in latest().jsonData).toBe(false);
+    expect(onOptionsChange).toHaveBeenCalledTimes(2);
+  });
+
   it('shows TLS settings only while TLS is on', async () => {
     const { user, latest } = setup();
     expect(queryField('Skip certificate verification')).not.toBeInTheDocument();

@@ -1,6 +1,7 @@
 import React from 'react';
 import { Divider, Stack, Text } from '@grafana/ui';
 
+import { ClusterSection } from './config/ClusterSection';
 import { ConnectionSection } from './config/ConnectionSection';
 import { DatabaseSection } from './config/DatabaseSection';
 import { DetectionSection } from './config/DetectionSection';
@@ -25,6 +26,7 @@ export function ConfigEditor(props: SettingsProps) {
       <ConnectionSection {...props} />
       {props.options.jsonData.secure && <TlsSection {...props} />}
       <DatabaseSection {...props} />
+      <ClusterSection {...props} />
       <DetectionSection {...props} />
       <PostureSection {...props} />
       <Divider />

@@ -22,17 +22,18 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"clickhouse": {"start or stop the local development ClickHouse: clickhouse start|stop", runClickHouse},
-	"schema":     {"create the normalized table: schema apply [flags]", runSchema},
-	"ingest":     {"normalize and load vendor audit logs: ingest --source okta FILE|-", runIngest},
-	"normalize":  {"print vendor audit logs as normalized JSONEachRow, no ClickHouse: normalize --source okta FILE|-", runNormalize},
-	"catalog":    {"catalogue coverage of the vendors' published action lists and of a table: catalog coverage", runCatalog},
-	"generate":   {"generate the sample organisation: generate --events N --out DIR | --load", runGenerate},
-	"validate":   {"check that a built plugin folder is loadable: validate dist", runValidate},
-	"demo":       {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
-	"bench":      {"benchmark the sequences query against a ClickHouse scan: bench [--events N]", runBench},
-	"eval":       {"measure the risk ranking on the sample organisation: eval [--seeds 1,2,3] [--events N]", runEval},
-	"soak":       {"mixed panels at a set concurrency for a set time: soak [--concurrency N] [--duration D]", runSoak},
+	"clickhouse":   {"start or stop the local ClickHouse, or the local two-shard cluster: clickhouse start|stop [--cluster]", runClickHouse},
+	"schema":       {"create the normalized table: schema apply [flags]", runSchema},
+	"ingest":       {"normalize and load vendor audit logs: ingest --source okta FILE|-", runIngest},
+	"normalize":    {"print vendor audit logs as normalized JSONEachRow, no ClickHouse: normalize --source okta FILE|-", runNormalize},
+	"catalog":      {"catalogue coverage of the vendors' published action lists and of a table: catalog coverage", runCatalog},
+	"generate":     {"generate the sample organisation: generate --events N --out DIR | --load", runGenerate},
+	"validate":     {"check that a built plugin folder is loadable: validate dist", runValidate},
+	"demo":         {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
+	"bench":        {"benchmark the sequences query against a ClickHouse scan: bench [--events N]", runBench},
+	"eval":         {"measure the risk ranking on the sample organisation: eval [--seeds 1,2,3] [--events N]", runEval},
+	"clusterbench": {"time the same queries on the local single server and the local two-shard cluster: clusterbench [--events N]", runClusterBench},
+	"soak":         {"mixed panels at a set concurrency for a set time: soak [--concurrency N] [--duration D]", runSoak},
 }
 
 func main() {

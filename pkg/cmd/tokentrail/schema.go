@@ -14,19 +14,25 @@ import (
 
 func runSchema(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "apply" {
-		return fmt.Errorf("usage: tokentrail schema apply [--url URL] [--user U] [--password-env VAR] [--database DB] [--table T] [--print]")
+		return fmt.Errorf("usage: tokentrail schema apply [--url URL] [--user U] [--password-env VAR] [--database DB] [--table T] [--cluster NAME [--shard-by COLUMNS]] [--print]")
 	}
 	fs := flag.NewFlagSet("schema apply", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c connFlags
 	c.register(fs)
 	printOnly := fs.Bool("print", false, "print the DDL for the server's variant instead of applying it")
+	cluster := fs.String("cluster", "", "create the table on every server of this cluster (ON CLUSTER): a local (Replicated)MergeTree table TABLE_local on each shard and the Distributed table TABLE over them")
+	shardBy := fs.String("shard-by", strings.Join(schema.DefaultShardBy, ","), "with --cluster: comma-separated columns whose cityHash64 picks each row's shard")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	cl, err := c.client()
 	if err != nil {
 		return err
+	}
+	if *cluster != "" {
+		spec := schema.ClusterSpec{Database: c.database, Table: c.table, Cluster: *cluster, ShardBy: splitList(*shardBy)}
+		return applyClusterSchema(ctx, cl, spec, *printOnly, stdout)
 	}
 	v, err := applySchema(ctx, cl, c.database, c.table, *printOnly, stdout)
 	if err != nil {
@@ -166,4 +172,15 @@ func recreateTable(ctx context.Context, cl *chhttp.Client, db, table string) err
 	}
 	_, err := applySchema(ctx, cl, db, table, false, io.Discard)
 	return err
+}
+
+// splitList reads a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
