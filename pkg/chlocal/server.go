@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -136,64 +135,18 @@ func (s *Server) Start(ctx context.Context, log io.Writer) error {
 	cmd := exec.Command(serverBinary, "--config-file="+filepath.Join(s.Dir, "config.xml"))
 	cmd.Dir = s.Dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	// A new session: the server outlives this process and is not killed
-	// with the test binary's process group.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	fmt.Fprintf(log, "clickhouse: starting server on %s (data in %s)\n", s.NativeAddr(), s.Dir)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", serverBinary, err)
-	}
-	pid := cmd.Process.Pid
-	if err := os.WriteFile(s.pidFile(), []byte(strconv.Itoa(pid)), 0o644); err != nil {
-		return fmt.Errorf("write pid file: %w", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("clickhouse-server exited during start-up (%v); see %s", err, filepath.Join(s.Dir, "log"))
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-		if s.Ping(ctx) {
-			fmt.Fprintf(log, "clickhouse: ready (pid %d)\n", pid)
-			return nil
-		}
-	}
-	return fmt.Errorf("clickhouse-server did not answer on %s within 60s; see %s", s.HTTPURL(), filepath.Join(s.Dir, "log"))
+	return s.daemon().start(ctx, cmd, log)
+}
+
+// daemon is the server's process, found through its pid file.
+func (s *Server) daemon() daemon {
+	return daemon{prefix: "clickhouse", name: "clickhouse-server", addr: s.HTTPURL(), pidFile: s.pidFile(),
+		logs: filepath.Join(s.Dir, "log"), poll: 200 * time.Millisecond, ready: func() bool { return s.Ping(context.Background()) }}
 }
 
 // Stop terminates the server started by Start, if any.
-func (s *Server) Stop(log io.Writer) error {
-	b, err := os.ReadFile(s.pidFile())
-	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(log, "clickhouse: no server was started from this folder")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		return fmt.Errorf("bad pid file %s: %w", s.pidFile(), err)
-	}
-	p, err := os.FindProcess(pid)
-	if err == nil {
-		err = p.Signal(syscall.SIGTERM)
-	}
-	if err != nil && !errors.Is(err, os.ErrProcessDone) {
-		fmt.Fprintf(log, "clickhouse: process %d already gone\n", pid)
-	}
-	for i := 0; i < 150 && s.Ping(context.Background()); i++ {
-		time.Sleep(200 * time.Millisecond)
-	}
-	_ = os.Remove(s.pidFile())
-	fmt.Fprintf(log, "clickhouse: stopped (pid %d)\n", pid)
-	return nil
-}
+func (s *Server) Stop(log io.Writer) error { return s.daemon().stop(log) }
 
 func (s *Server) pidFile() string { return filepath.Join(s.Dir, "clickhouse-server.pid") }
 

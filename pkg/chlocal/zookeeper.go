@@ -2,16 +2,13 @@ package chlocal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -88,7 +85,7 @@ autopurge.purgeInterval=1
 	if err := os.WriteFile(filepath.Join(z.Dir, "conf", "zoo.cfg"), []byte(cfg), 0o644); err != nil {
 		return fmt.Errorf("write ZooKeeper config: %w", err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(z.Dir, "zookeeper.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(z.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("open ZooKeeper log: %w", err)
 	}
@@ -104,56 +101,19 @@ autopurge.purgeInterval=1
 		"org.apache.zookeeper.server.ZooKeeperServerMain", filepath.Join(z.Dir, "conf", "zoo.cfg"))
 	cmd.Dir = z.Dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	fmt.Fprintf(log, "zookeeper: starting on %s (data in %s)\n", z.Addr(), z.Dir)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start ZooKeeper (%s): %w", javaBinary, err)
-	}
-	pid := cmd.Process.Pid
-	if err := os.WriteFile(z.pidFile(), []byte(strconv.Itoa(pid)), 0o644); err != nil {
-		return fmt.Errorf("write ZooKeeper pid file: %w", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
-		select {
-		case err := <-exited:
-			return fmt.Errorf("ZooKeeper exited during start-up (%v); see %s", err, logFile.Name())
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		if z.Ping() {
-			fmt.Fprintf(log, "zookeeper: ready (pid %d)\n", pid)
-			return nil
-		}
-	}
-	return fmt.Errorf("ZooKeeper did not answer on %s within 60s; see %s", z.Addr(), logFile.Name())
+	return z.daemon().start(ctx, cmd, log)
+}
+
+// daemon is ZooKeeper's process, found through its pid file.
+func (z *ZooKeeper) daemon() daemon {
+	return daemon{prefix: "zookeeper", name: "ZooKeeper", addr: z.Addr(), pidFile: z.pidFile(),
+		logs: z.logPath(), poll: 100 * time.Millisecond, ready: z.Ping}
 }
 
 // Stop terminates the ZooKeeper started from this folder, if any.
-func (z *ZooKeeper) Stop(log io.Writer) error {
-	b, err := os.ReadFile(z.pidFile())
-	if errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(log, "zookeeper: none was started from this folder")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		return fmt.Errorf("bad pid file %s: %w", z.pidFile(), err)
-	}
-	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-		fmt.Fprintf(log, "zookeeper: process %d already gone\n", pid)
-	}
-	for i := 0; i < 100 && z.Ping(); i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
-	_ = os.Remove(z.pidFile())
-	fmt.Fprintf(log, "zookeeper: stopped (pid %d)\n", pid)
-	return nil
-}
+func (z *ZooKeeper) Stop(log io.Writer) error { return z.daemon().stop(log) }
 
 func (z *ZooKeeper) pidFile() string { return filepath.Join(z.Dir, "zookeeper.pid") }
+
+func (z *ZooKeeper) logPath() string { return filepath.Join(z.Dir, "zookeeper.log") }

@@ -44,17 +44,6 @@ func writeBenchState(db, table string, st benchState) error {
 	return os.WriteFile(benchStatePath(db, table), b, 0o644)
 }
 
-func tableRows(ctx context.Context, cl *chhttp.Client, db, table string) (int, error) {
-	rc, err := cl.Query(ctx, "SELECT count() FROM "+db+"."+table+" FORMAT TSV")
-	if err != nil {
-		return 0, err
-	}
-	defer rc.Close()
-	var n int
-	_, err = fmt.Fscan(rc, &n)
-	return n, err
-}
-
 // benchData loads the realistic sample organisation (seed 11): events in
 // the 30 days the queries read, and historyDays of history before them for
 // the risk baselines. The table is reused while it holds the same load in
@@ -67,7 +56,7 @@ func benchData(ctx context.Context, cl *chhttp.Client, db string, events, histor
 	}
 	fingerprint := schema.Fingerprint(v)
 	if st, ok := readBenchState(db, demoTable); ok && st.Events == events && st.HistoryDays == historyDays && st.Schema == fingerprint {
-		if n, err := tableRows(ctx, cl, db, demoTable); err == nil && n == st.Inserted {
+		if n, err := countOf(ctx, cl, "SELECT count() FROM "+db+"."+demoTable); err == nil && n == st.Inserted {
 			fmt.Fprintf(out, "  reusing the loaded table %s.%s (%d rows)\n", db, demoTable, n)
 			return st, nil
 		}
@@ -102,7 +91,7 @@ func widenTable(ctx context.Context, cl *chhttp.Client, db string, base benchSta
 	table := fmt.Sprintf("%s_x%d", demoTable, n)
 	want := benchState{Events: base.Events * n, HistoryDays: base.HistoryDays, Inserted: base.Inserted * n, Approved: base.Approved, Schema: base.Schema}
 	if st, ok := readBenchState(db, table); ok && st.Inserted == want.Inserted && st.Schema == want.Schema {
-		if have, err := tableRows(ctx, cl, db, table); err == nil && have == want.Inserted {
+		if have, err := countOf(ctx, cl, "SELECT count() FROM "+db+"."+table); err == nil && have == want.Inserted {
 			fmt.Fprintf(out, "  reusing %s.%s (%d rows)\n", db, table, have)
 			return table, nil
 		}

@@ -83,7 +83,7 @@ func runCollectBench(ctx context.Context, args []string, stdout, stderr io.Write
 			return fmt.Errorf("%s: %w", src, err)
 		}
 		took := time.Since(began)
-		rows, err := countRows(ctx, cl, *database)
+		rows, err := countOf(ctx, cl, "SELECT count() FROM "+*database+"."+demoTable)
 		if err != nil {
 			return err
 		}
@@ -116,15 +116,4 @@ func freshBenchTables(ctx context.Context, cl *chhttp.Client, db string) error {
 		}
 	}
 	return nil
-}
-
-func countRows(ctx context.Context, cl *chhttp.Client, db string) (int, error) {
-	rc, err := cl.Query(ctx, "SELECT count() FROM "+db+"."+demoTable+" FORMAT TSV")
-	if err != nil {
-		return 0, err
-	}
-	defer rc.Close()
-	var n int
-	_, err = fmt.Fscan(rc, &n)
-	return n, err
 }

@@ -157,12 +157,8 @@ func demoData(ctx context.Context, cl *chhttp.Client, g genFlags, fingerprint, d
 	if b, err := os.ReadFile(statePath); err == nil && json.Unmarshal(b, &st) == nil &&
 		st.Seed == g.seed && st.Events == g.events && st.HistoryDays == g.historyDays && st.Realism == g.realism &&
 		st.Schema == fingerprint && time.Since(st.End) < 24*time.Hour {
-		var n uint64
-		if rc, err := cl.Query(ctx, "SELECT count() FROM "+demoDatabase+"."+demoTable+" FORMAT TSV"); err == nil {
-			fmt.Fscan(rc, &n)
-			rc.Close()
-		}
-		if f, err := os.Open(truthPath); err == nil && int(n) == st.Inserted {
+		n, _ := countOf(ctx, cl, "SELECT count() FROM "+demoDatabase+"."+demoTable)
+		if f, err := os.Open(truthPath); err == nil && n == st.Inserted {
 			defer f.Close()
 			fmt.Fprintf(out, "  reusing the organisation loaded at %s (%d events); delete %s to regenerate\n", st.End.Format(time.RFC3339), n, dir)
 			return sampleorg.ReadTruth(f)

@@ -168,12 +168,7 @@ func evalData(ctx context.Context, cl *chhttp.Client, table string, g genFlags, 
 		return sampleorg.Truth{}, err
 	}
 	if b, err := os.ReadFile(statePath); err == nil && json.Unmarshal(b, &st) == nil && st.Schema == schema.Fingerprint(v) && st.Digest == digest {
-		var n int
-		if rc, err := cl.Query(ctx, "SELECT count() FROM "+evalDatabase+"."+table+" FORMAT TSV"); err == nil {
-			fmt.Fscan(rc, &n)
-			rc.Close()
-		}
-		if n == st.Inserted {
+		if n, err := countOf(ctx, cl, "SELECT count() FROM "+evalDatabase+"."+table); err == nil && n == st.Inserted {
 			fmt.Fprintf(out, "  reusing %s.%s (%d rows)\n", evalDatabase, table, n)
 			return st.Truth, nil
 		}
