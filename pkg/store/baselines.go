@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/ext"
@@ -27,7 +28,12 @@ func BaselineWindow(q *models.Query, baselineDays int) time.Time {
 // tokens: four aggregations over the baseline window and the range, each
 // restricted to the episodes' own keys, which travel as external tables.
 // Its size follows the episodes, never the table.
-func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays int, eps []engine.Episode) (*risk.Baselines, []string, error) {
+//
+// apps carries the apps' statistics across the batches of one request: an
+// app's figures are the same in every batch and the same few hundred apps
+// recur in all of them, so only the apps not yet in it are read, and what
+// was read goes into it (nil for an app without rows). nil reads them all.
+func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays int, eps []engine.Episode, apps map[string]*risk.AppStats) (*risk.Baselines, []string, error) {
 	table, err := st.Table(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -42,6 +48,10 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 		SensitiveNeedsToken: q.SensitiveNeedsToken, KeyHash: table.KeyHash, AppHash: table.AppHash, Rollup: table.Rollup,
 	}
 	sets := collectSets(eps)
+	batchApps := sets.apps
+	if apps != nil {
+		sets.apps = slices.DeleteFunc(slices.Clone(sets.apps), func(a string) bool { _, known := apps[a]; return known })
+	}
 	var sqls []string
 	steps := []struct {
 		build func(chsql.BaselineSpec) (string, error)
@@ -75,6 +85,16 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 	}
 	if err := g.Wait(); err != nil {
 		return nil, sqls, err
+	}
+	if apps != nil {
+		for _, a := range sets.apps {
+			apps[a] = b.Apps[a]
+		}
+		for _, a := range batchApps {
+			if s := apps[a]; s != nil {
+				b.Apps[a] = s
+			}
+		}
 	}
 	return b, sqls, nil
 }

@@ -52,13 +52,14 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 	minRank := risk.SeverityRank(q.MinSeverity)
 	top := &topN{cap: o.Keep}
 	var baseSQL []string
+	apps := map[string]*risk.AppStats{}
 	seqSQL, err := st.sequences(ctx, q, func(batch []engine.Episode) error {
 		out.Found += len(batch)
 		var base *risk.Baselines
 		if days > 0 && len(batch) > 0 {
 			var sqls []string
 			var err error
-			if base, sqls, err = st.Baselines(ctx, q, days, batch); err != nil {
+			if base, sqls, err = st.Baselines(ctx, q, days, batch, apps); err != nil {
 				return err
 			}
 			if baseSQL == nil { // the statements of one batch stand for all
