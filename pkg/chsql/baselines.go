@@ -43,8 +43,16 @@ type BaselineSpec struct {
 	// WindowStart and To bound the rows read: the baseline before the
 	// range, and the range itself.
 	WindowStart, To time.Time
-	CorrelateBy     []string
-	MinSensitivity  int
+	// NearFrom is the earliest instant the near-episode signals look at:
+	// the earliest anchor the range can have (maxSpan before From) less
+	// the sign-in window. An actor's sign-in times, presence networks and
+	// network-app pairs are only ever read from the day before it on
+	// (risk: signedInBetween, presenceNetworksNear), so the rollup
+	// statement leaves them out of earlier days, which are most of the
+	// window on a short range. Zero reads them for every day.
+	NearFrom       time.Time
+	CorrelateBy    []string
+	MinSensitivity int
 	// SensitiveNeedsToken counts sensitive events as the broad preset does.
 	SensitiveNeedsToken bool
 	// KeyHash and AppHash say the table has the accelerator columns;

@@ -3,6 +3,7 @@ package chsql
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
@@ -82,6 +83,18 @@ func TestRollupGolden(t *testing.T) {
 		}
 		stmts = append(stmts, sql)
 	}
+	// With NearFrom, the actors' days before its eve leave out the lists
+	// only the near-episode signals read.
+	near := spec
+	near.NearFrom = spec.To.Add(-36 * time.Hour)
+	split, err := ActorDays(near)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(split, "UNION ALL") || !strings.Contains(split, "CAST([] AS Array(String)) AS network_apps") {
+		t.Errorf("ActorDays with NearFrom does not split the window:\n%s", split)
+	}
+	stmts = append(stmts, split)
 	golden(t, "rollup_reads", strings.Join(stmts, ";\n\n"))
 	raw := baselineSpecs()["accelerated"]
 	idRaw, err := Identity(raw)

@@ -59,14 +59,25 @@ func TestSequencesGolden(t *testing.T) {
 // whole statement's second pass with the keys read from an external table.
 func TestCompactRowsGolden(t *testing.T) {
 	spec := sequenceSpecs()["sequences_key_hash"]
-	sql, err := CompactRows(spec)
+	sql, err := CompactRows(spec, ActorSpan{First: "00u1", Last: "o'brien@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "compact_rows", sql)
+	cand, err := CompactCandidates(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "compact_candidates", cand)
+	if _, err := CompactRows(spec, ActorSpan{First: "b", Last: "a"}); err == nil {
+		t.Error("an empty actor span was accepted")
+	}
 	spec.KeyHash = false
-	if _, err := CompactRows(spec); err == nil {
+	if _, err := CompactRows(spec, ActorSpan{}); err == nil {
 		t.Error("a table without key_hash has no compact second pass")
+	}
+	if _, err := CompactCandidates(spec); err == nil {
+		t.Error("a table without key_hash has no compact first pass")
 	}
 }
 

@@ -38,7 +38,7 @@ FROM system.numbers LIMIT %d`, db, start.Unix(), perDay, perDay, days*perDay)
 		t.Fatal(err)
 	}
 	// One day's rows plus the granules that straddle its edges.
-	limit := perDay + 4*8192
+	limit := perDay + 4*schema.IndexGranularity
 	from := start.Add(10*24*time.Hour + 6*time.Hour)
 	to := from.Add(12 * time.Hour)
 	count := func(cond string) (string, error) {

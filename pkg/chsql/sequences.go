@@ -121,17 +121,63 @@ func Sequences(s SequenceSpec) (string, error) {
 // key hashes CompactRows reads.
 const CandidatesTable = "tt_candidates"
 
+// ActorSpan is the closed range of actor ids a batch of candidate keys
+// covers. The sort key begins (toDate(event_time), actor_id), so within
+// each day ClickHouse reads only the granules of the batch's actors.
+type ActorSpan struct{ First, Last string }
+
 // CompactRows is the second pass of the compact path on its own: the
 // access, sensitive and revoke rows of the keys whose hashes are in
-// CandidatesTable, as CompactColumns, in key order. The store runs the
-// first pass (Candidates) once and this statement once per batch of keys,
-// so that what it holds follows a batch, never the range.
-func CompactRows(s SequenceSpec) (string, error) {
+// CandidatesTable and whose actor lies in span, as CompactColumns, in no
+// particular order. The store runs the first pass (CompactCandidates) once
+// and this statement once per batch of keys, cut in actor order, and sorts
+// each batch's rows itself: ClickHouse 18.16 merges the sorted blocks of
+// a PREWHERE-filtered read column by column, row by row, and at 1M events
+// that sort cost 0.4 s of the statement's 0.6 s (measured), against a few
+// milliseconds in Go for the same rows.
+func CompactRows(s SequenceSpec, span ActorSpan) (string, error) {
 	if !s.Compact() {
 		return "", fmt.Errorf("the compact second pass needs the default key (actor_id, app_id) and the key_hash column")
 	}
+	if span.First > span.Last {
+		return "", fmt.Errorf("actor span %s..%s is empty", echo.Quote(span.First), echo.Quote(span.Last))
+	}
 	stmt, _, err := build(s, "SELECT k FROM "+CandidatesTable)
-	return stmt, err
+	if err != nil {
+		return "", err
+	}
+	// build ends with the ORDER BY of the one-statement path; the compact
+	// pass replaces it with the actor bounds.
+	body, _, _ := strings.Cut(stmt, "\nORDER BY ")
+	return body + "\n  AND actor_id >= " + Quote(span.First) + " AND actor_id <= " + Quote(span.Last), nil
+}
+
+// CompactCandidateColumns are what CompactCandidates returns per key hash
+// after the hash itself: the least and greatest actor id among its rows
+// (one actor, unless two keys share a hash) and how many access and
+// sensitive rows it has in the range, which the store uses to cut batches
+// of bounded size.
+var CompactCandidateColumns = []string{"min(actor_id)", "max(actor_id)", "count()"}
+
+// CompactCandidates is the compact path's first pass: Candidates with the
+// actor bounds and row count of every candidate key (see
+// CompactCandidateColumns). Reading actor_id for the role rows that pass
+// PREWHERE cost nothing measurable at 1M events and 0.3 s at 10M, against
+// seconds saved by letting each batch skip the other batches' granules.
+func CompactCandidates(s SequenceSpec) (string, error) {
+	if !s.Compact() {
+		return "", fmt.Errorf("the compact first pass needs the default key (actor_id, app_id) and the key_hash column")
+	}
+	cand, err := Candidates(s)
+	if err != nil {
+		return "", err
+	}
+	head := "SELECT " + schema.KeyHashColumn + " AS candidate"
+	rest, ok := strings.CutPrefix(cand, head)
+	if !ok {
+		return "", fmt.Errorf("internal: the first pass does not start with %q", head)
+	}
+	return head + ", " + strings.Join(CompactCandidateColumns, ", ") + rest, nil
 }
 
 // CandidateSettings are the settings the first pass runs with on its own

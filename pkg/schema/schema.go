@@ -225,9 +225,20 @@ func createMergeTree(v Variant, name, engine string) string {
 	writeColumns(&b, v, "MATERIALIZED")
 	fmt.Fprintf(&b, ")\nENGINE = %s\nPARTITION BY toYYYYMM(event_time)\n", engine)
 	b.WriteString("ORDER BY (toDate(event_time), actor_id, app_id, event_time, event_id)\n")
-	b.WriteString("SETTINGS index_granularity = 8192")
+	fmt.Fprintf(&b, "SETTINGS index_granularity = %d", IndexGranularity)
 	return b.String()
 }
+
+// IndexGranularity is the rows per primary-index mark of the events table
+// (ClickHouse's default is 8192). The sequences' second pass reads the
+// candidate keys' rows in batches, each restricted to its actors, and what
+// a batch reads beyond its own rows is whole granules at the edges of
+// every (part, day): at 10M events a batch read 2.6M rows for 50,000 at
+// 8192 and took 0.52 s on the server, against 0.10 s at 1024, while the
+// full scans (count, windowFunnel) took the same or less (measured on
+// 18.16). A table's granularity is fixed when it is created: tables made
+// before keep theirs, and still work.
+const IndexGranularity = 1024
 
 // writeColumns writes the column list, the accelerators as the given kind
 // of computed column (MATERIALIZED where rows are stored, ALIAS on a

@@ -42,11 +42,7 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 	if len(eps) == 0 {
 		return b, nil, nil
 	}
-	spec := chsql.BaselineSpec{
-		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
-		WindowStart: b.WindowStart, To: q.To, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
-		SensitiveNeedsToken: q.SensitiveNeedsToken, KeyHash: table.KeyHash, AppHash: table.AppHash, Rollup: table.Rollup,
-	}
+	spec := st.baselineSpec(q, table, b.WindowStart)
 	sets := collectSets(eps)
 	batchApps := sets.apps
 	if apps != nil {
@@ -97,6 +93,46 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 		}
 	}
 	return b, sqls, nil
+}
+
+func (st *Store) baselineSpec(q *models.Query, table TableInfo, windowStart time.Time) chsql.BaselineSpec {
+	return chsql.BaselineSpec{
+		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
+		WindowStart: windowStart, NearFrom: q.From.Add(-q.MaxSpan).Add(-q.SigninWindow), To: q.To, CorrelateBy: q.CorrelateBy, MinSensitivity: *q.MinSensitivity,
+		SensitiveNeedsToken: q.SensitiveNeedsToken, KeyHash: table.KeyHash, AppHash: table.AppHash, Rollup: table.Rollup,
+	}
+}
+
+// PrefetchApps reads the statistics of those of apps not yet in cache into
+// it (nil for an app without rows), in one statement, and returns it ("" when
+// every app was known). The statement scans every key-day of the window
+// whatever the apps asked, so reading all of a request's apps at once,
+// before its batches, saves one scan per batch.
+func (st *Store) PrefetchApps(ctx context.Context, q *models.Query, baselineDays int, apps []string, cache map[string]*risk.AppStats) (string, error) {
+	apps = slices.DeleteFunc(slices.Clone(apps), func(a string) bool { _, known := cache[a]; return known || a == "" })
+	if len(apps) == 0 {
+		return "", nil
+	}
+	table, err := st.Table(ctx)
+	if err != nil {
+		return "", err
+	}
+	b := risk.NewBaselines(BaselineWindow(q, baselineDays), baselineDays, q.SigninWindow, q.CorrelateBy)
+	sql, err := chsql.AppStats(st.baselineSpec(q, table, b.WindowStart))
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+	}
+	tbl, err := listTable(chsql.AppsTable, "app_id", apps)
+	if err != nil {
+		return sql, err
+	}
+	if err := st.stream(ctx, sql, tbl, func(r driverRows) error { return readAppStats(r, b) }); err != nil {
+		return sql, err
+	}
+	for _, a := range apps {
+		cache[a] = b.Apps[a]
+	}
+	return sql, nil
 }
 
 // baselineParallelism is how many baseline statements of one request run

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,7 +10,9 @@ import (
 )
 
 // The readers below scan the baseline statements' columns in the order
-// chsql writes them and file each row under its key in b.
+// chsql writes them and file each row under its key in b. The day rows
+// come in no order; each key's and actor's days are sorted once read,
+// which the history summaries rely on.
 
 // interned keeps one copy of each string that a baseline repeats day after
 // day (an actor's networks, a key's user agents), so what the baselines
@@ -52,6 +55,9 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 			Hours: hours, Networks: in.all(networks), UserAgents: in.all(agents), ConfigActions: in.all(configActions),
 		})
 	}
+	for _, days := range b.Keys {
+		slices.SortFunc(days, func(a, b risk.KeyDay) int { return a.Day.Compare(b.Day) })
+	}
 	return nil
 }
 
@@ -74,6 +80,9 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
 			Hours: hours, Networks: in.all(networks), PresenceNetworks: in.all(presenceNetworks), SigninTimes: signinTimes, NetworkApps: in.all(networkApps),
 		})
+	}
+	for _, days := range b.Actors {
+		slices.SortStableFunc(days, func(a, b risk.ActorDay) int { return a.Day.Compare(b.Day) })
 	}
 	return nil
 }

@@ -16,11 +16,13 @@ type identity struct {
 	tenant, source, actorID, actorName, appID, appName string
 }
 
-// identify reads the identity of the held episodes' keys, once per key,
-// and completes each episode: identity, Key, ID. It returns the statement.
-func (st *Store) identify(ctx context.Context, q *models.Query, table TableInfo, eps []engine.Episode) (string, error) {
-	if len(eps) == 0 {
-		return "", nil
+// identities reads the identity of every key hash in keys, once per
+// key. It runs once per request, before the batches: the candidates' names
+// are a few hundred bytes per key, and reading them for each batch cost a
+// pass over the rollup per batch. It returns the statement.
+func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, keys []uint64) (map[uint64]identity, string, error) {
+	if len(keys) == 0 {
+		return nil, "", nil
 	}
 	spec := chsql.BaselineSpec{
 		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
@@ -28,22 +30,18 @@ func (st *Store) identify(ctx context.Context, q *models.Query, table TableInfo,
 	}
 	sql, err := chsql.Identity(spec)
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	tbl, err := ext.NewTable(chsql.KeyHashesTable, ext.Column("k", "UInt64"))
 	if err != nil {
-		return sql, err
+		return nil, sql, err
 	}
-	seen := map[uint64]bool{}
-	for i := range eps {
-		if k := eps[i].KeyHash; !seen[k] {
-			seen[k] = true
-			if err := tbl.Append(k); err != nil {
-				return sql, err
-			}
+	for _, k := range keys {
+		if err := tbl.Append(k); err != nil {
+			return nil, sql, err
 		}
 	}
-	ids := make(map[uint64]identity, len(seen))
+	ids := make(map[uint64]identity, len(keys))
 	err = st.stream(ctx, sql, tbl, func(rows driverRows) error {
 		for rows.Next() {
 			var k uint64
@@ -55,14 +53,17 @@ func (st *Store) identify(ctx context.Context, q *models.Query, table TableInfo,
 		}
 		return nil
 	})
-	if err != nil {
-		return sql, err
-	}
+	return ids, sql, err
+}
+
+// name completes each of eps from the identity of its key: identity, Key,
+// ID.
+func name(q *models.Query, ids map[uint64]identity, eps []engine.Episode) error {
 	for i := range eps {
 		ep := &eps[i]
 		id, ok := ids[ep.KeyHash]
 		if !ok {
-			return sql, fmt.Errorf("%w: the identity of key hash %d was not found", ErrSchema, ep.KeyHash)
+			return fmt.Errorf("%w: the identity of key hash %d was not found", ErrSchema, ep.KeyHash)
 		}
 		ep.ActorID, ep.ActorName, ep.AppID, ep.AppName = id.actorID, id.actorName, id.appID, id.appName
 		if ep.Tenant == "" { // the rows carry tenant and source; keep theirs
@@ -79,5 +80,5 @@ func (st *Store) identify(ctx context.Context, q *models.Query, table TableInfo,
 		}
 		ep.ID = engine.EpisodeID(q.CorrelateBy, ep.Key, ep.FirstSensitiveID)
 	}
-	return sql, nil
+	return nil
 }

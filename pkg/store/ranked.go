@@ -53,7 +53,16 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 	top := &topN{cap: o.Keep}
 	var baseSQL []string
 	apps := map[string]*risk.AppStats{}
-	seqSQL, err := st.sequences(ctx, q, func(batch []engine.Episode) error {
+	var appSQL string
+	prefetch := func(list []string) error {
+		if days <= 0 {
+			return nil
+		}
+		var err error
+		appSQL, err = st.PrefetchApps(ctx, q, days, list, apps)
+		return err
+	}
+	seqSQL, err := st.sequences(ctx, q, prefetch, func(batch []engine.Episode) error {
 		out.Found += len(batch)
 		var base *risk.Baselines
 		if days > 0 && len(batch) > 0 {
@@ -82,7 +91,7 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 		}
 		return nil
 	})
-	out.SQL = strings.Join(append([]string{seqSQL}, baseSQL...), "\n\n")
+	out.SQL = strings.Join(slices.DeleteFunc(append([]string{seqSQL, appSQL}, baseSQL...), func(s string) bool { return s == "" }), "\n\n")
 	if err != nil {
 		return nil, err
 	}

@@ -10,18 +10,19 @@ import (
 
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/engine"
-	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
-// keyBatch is how many keys' rows, episodes and history are held at a
-// time: it bounds memory whatever the number of keys in the range.
+// keyBatch is how many keys' episodes and history are held at a time: it
+// bounds memory whatever the number of keys in the range. batchRows (see
+// batches.go) bounds the rows held.
 var keyBatch = 2000
 
 // Sequences runs the AN0020 reduction for q and calls emit for every
-// episode, in key order. It returns the executed SQL.
+// episode, each key's episodes together and in time order. It returns the
+// executed SQL.
 func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engine.Episode) error) (string, error) {
-	return st.sequences(ctx, q, func(batch []engine.Episode) error {
+	return st.sequences(ctx, q, nil, func(batch []engine.Episode) error {
 		for _, ep := range batch {
 			if err := emit(ep); err != nil {
 				return err
@@ -32,18 +33,25 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 }
 
 // sequences runs the reduction and hands the episodes to fn in batches of
-// at most keyBatch whole keys, in key order. fn runs between statements,
+// at most keyBatch whole keys. When the compact path knows every candidate's
+// app before the first batch, it calls apps (if not nil) once with them, so
+// the caller can read what all batches share in one statement. apps and fn
+// run between statements,
 // never while one streams, so it may run statements of its own without
 // one request holding two connections (two panels each waiting for a
 // second connection could otherwise starve a small pool).
 //
 // For the default key on a table with key_hash (the compact path) the
-// first pass returns the candidate keys' hashes; each batch of them then
-// gets its rows (numbers and the few strings the evidence needs, no actor
-// or app), its episodes and, once per key, its identity. Memory follows
-// the candidate hashes and one batch. For any other key one statement does
+// first pass returns the candidate keys' hashes with their actors and row
+// counts, and one statement reads every candidate's identity. The
+// candidates are then cut, in actor order, into batches of bounded rows;
+// each batch's statement names its actor span, so the primary index skips
+// the other batches' granules, and returns its rows (numbers and the few
+// strings the evidence needs, no actor or app) unsorted, for Go to sort
+// and run through the engine. Memory follows the candidates, one batch of
+// rows and keyBatch keys' episodes. For any other key one statement does
 // both passes and the episodes are held until it ends.
-func (st *Store) sequences(ctx context.Context, q *models.Query, fn func([]engine.Episode) error) (string, error) {
+func (st *Store) sequences(ctx context.Context, q *models.Query, apps func([]string) error, fn func([]engine.Episode) error) (string, error) {
 	if q.Analytic == engine.AnalyticAN0528 {
 		var held []engine.Episode
 		sql, err := st.signinGaps(ctx, q, func(ep engine.Episode) error {
@@ -71,7 +79,7 @@ func (st *Store) sequences(ctx context.Context, q *models.Query, fn func([]engin
 		spec.ExcludeApps = s.ApprovedApps
 	}
 	if spec.Compact() {
-		return st.compactSequences(ctx, q, spec, table, fn)
+		return st.compactSequences(ctx, q, spec, table, apps, fn)
 	}
 	sql, err := chsql.Sequences(spec)
 	if err != nil {
@@ -102,41 +110,93 @@ func inBatches(held []engine.Episode, fn func([]engine.Episode) error) error {
 	return nil
 }
 
-// compactSequences is the compact path: candidates once, then rows,
-// episodes and identity per batch of keys.
-func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chsql.SequenceSpec, table TableInfo, fn func([]engine.Episode) error) (string, error) {
-	candSQL, err := chsql.Candidates(spec)
+// compactSequences is the compact path: candidates and their identities
+// once, then rows and episodes per batch of keys, cut in actor order.
+func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chsql.SequenceSpec, table TableInfo, apps func([]string) error, fn func([]engine.Episode) error) (string, error) {
+	candSQL, err := chsql.CompactCandidates(spec)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	rowsSQL, err := chsql.CompactRows(spec)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
-	}
-	var keys []uint64
+	var cands []candidate
 	candSQL, err = st.run(ctx, statement{sql: candSQL, tables: chsql.ValueTables(q.Filters), settings: spec.CandidateSettings()}, func(scan func(...any) error) error {
-		var k uint64
-		if err := scan(&k); err != nil {
+		var c candidate
+		if err := scan(&c.hash, &c.first, &c.last, &c.rows); err != nil {
 			return err
 		}
-		keys = append(keys, k)
+		cands = append(cands, c)
 		return nil
 	})
 	sqls := []string{candSQL}
+	fail := func(err error) (string, error) { return strings.Join(sqls, "\n\n"), err }
 	if err != nil {
-		return candSQL, err
+		return fail(err)
 	}
-	slices.Sort(keys) // the batches, and the rows within each, come in key order
+	hashes := make([]uint64, len(cands))
+	for i, c := range cands {
+		hashes[i] = c.hash
+	}
+	ids, idSQL, err := st.identities(ctx, q, table, hashes)
+	if idSQL != "" {
+		sqls = append(sqls, idSQL)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	hashes = nil
+	if apps != nil && len(ids) > 0 {
+		seen := map[string]bool{}
+		var list []string
+		for _, id := range ids {
+			if !seen[id.appID] {
+				seen[id.appID] = true
+				list = append(list, id.appID)
+			}
+		}
+		slices.Sort(list)
+		if err := apps(list); err != nil {
+			return fail(err)
+		}
+	}
 	approved := st.settings.ApprovedSet()
-	for start := 0; start < len(keys); start += keyBatch {
+	// Row batches are cut small (batchRows) to bound the rows held; their
+	// episodes are handed on in batches of up to keyBatch keys, because
+	// what fn does per batch (the baselines) costs per statement as much
+	// as per key.
+	var pending [][]engine.Episode
+	pendingKeys, pendingEps := 0, 0
+	flush := func() error {
+		if pendingEps == 0 {
+			return nil
+		}
+		// One copy into a slice of the right size: appending episodes,
+		// which are large, one by one cost 0.5 s of doubling at 10M.
+		all := make([]engine.Episode, 0, pendingEps)
+		for _, p := range pending {
+			all = append(all, p...)
+		}
+		pending, pendingKeys, pendingEps = nil, 0, 0
+		return fn(all)
+	}
+	var rows []engine.Row
+	first := true
+	for _, b := range candidateBatches(cands, keyBatch, batchRows) {
+		if pendingKeys > 0 && pendingKeys+len(b.keys) > keyBatch {
+			if err := flush(); err != nil {
+				return fail(err)
+			}
+		}
 		tbl, err := ext.NewTable(chsql.CandidatesTable, ext.Column("k", "UInt64"))
 		if err != nil {
-			return strings.Join(sqls, "\n\n"), err
+			return fail(err)
 		}
-		for _, k := range keys[start:min(start+keyBatch, len(keys))] {
-			if err := tbl.Append(k); err != nil {
-				return strings.Join(sqls, "\n\n"), err
+		for _, c := range b.keys {
+			if err := tbl.Append(c.hash); err != nil {
+				return fail(err)
 			}
+		}
+		rowsSQL, err := chsql.CompactRows(spec, b.span)
+		if err != nil {
+			return fail(fmt.Errorf("%w: %v", models.ErrInvalidQuery, err))
 		}
 		var held []engine.Episode
 		det, err := engine.NewDetector(q.DetectParams(st.settings), func(ep engine.Episode) error {
@@ -144,21 +204,29 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 			return nil
 		})
 		if err != nil {
-			return strings.Join(sqls, "\n\n"), fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+			return fail(fmt.Errorf("%w: %v", models.ErrInvalidQuery, err))
 		}
-		sql, err := st.detect(ctx, statement{sql: rowsSQL, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, true, det)
-		if start == 0 {
-			sqls = append(sqls, sql)
+		rd := newRowReader(true)
+		rows = slices.Grow(rows[:0], int(min(b.rows, uint64(batchRows)))*9/8)
+		sql, err := st.run(ctx, statement{sql: rowsSQL, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, func(scan func(...any) error) error {
+			r, err := rd.read(scan)
+			if err == nil {
+				rows = append(rows, r)
+			}
+			return err
+		})
+		if first { // the statements of one batch stand for all
+			sqls, first = append(sqls, sql), false
 		}
 		if err != nil {
-			return strings.Join(sqls, "\n\n"), err
+			return fail(err)
 		}
-		idSQL, err := st.identify(ctx, q, table, held)
-		if start == 0 && idSQL != "" {
-			sqls = append(sqls, idSQL)
+		if err := detectSorted(rows, det); err != nil {
+			return fail(err)
 		}
-		if err != nil {
-			return strings.Join(sqls, "\n\n"), err
+		clear(rows) // let the batch's strings go before the next one arrives
+		if err := name(q, ids, held); err != nil {
+			return fail(err)
 		}
 		kept := held[:0]
 		for _, ep := range held {
@@ -168,9 +236,11 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 			}
 			kept = append(kept, ep)
 		}
-		if err := fn(kept); err != nil {
-			return strings.Join(sqls, "\n\n"), err
-		}
+		pending, pendingEps = append(pending, kept), pendingEps+len(kept)
+		pendingKeys += len(b.keys)
+	}
+	if err := flush(); err != nil {
+		return fail(err)
 	}
 	return strings.Join(sqls, "\n\n"), nil
 }
@@ -185,23 +255,12 @@ type detector interface {
 // says the rows are chsql.CompactColumns rather than chsql.RowColumns. It
 // returns the SQL as executed.
 func (st *Store) detect(ctx context.Context, stmt statement, compact bool, det detector) (string, error) {
-	var (
-		r                  engine.Row
-		category, authMeth string
-	)
-	dest := []any{
-		&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
-		&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity,
-	}
-	if compact {
-		dest = []any{&r.KeyHash, &r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &category, &authMeth,
-			&r.TokenID, &r.SrcIP, &r.AgentHash, &r.TargetName, &r.Sensitivity}
-	}
+	rd := newRowReader(compact)
 	sql, err := st.run(ctx, stmt, func(scan func(...any) error) error {
-		if err := scan(dest...); err != nil {
+		r, err := rd.read(scan)
+		if err != nil {
 			return err
 		}
-		r.Category, r.AuthMethod = event.Category(category), event.AuthMethod(authMeth)
 		return det.Add(r)
 	})
 	if err != nil {

@@ -6,4 +6,4 @@ PREWHERE key_hash IN (
 WHERE toDate(event_time) >= toDate('2026-10-31') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-31 23:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')
   AND key_hash != 0
   AND ((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) OR (category IN ('data_access', 'config_change') AND sensitivity >= 1) OR (category = 'revoke'))
-ORDER BY key_hash, event_time, event_id
+  AND actor_id >= '00u1' AND actor_id <= 'o\'brien@example.com'

@@ -9,8 +9,7 @@ SELECT splitByChar('\x1f', value)[1] AS actor_id, splitByChar('\x1f', value)[2] 
   arraySlice(groupUniqArrayIfMerge(config_actions), 1, 32) AS config_actions
 FROM default.saas_audit_events_days
 WHERE dim = 'key' AND value IN (SELECT concat(actor_id, '\x1f', app_id) FROM tt_keys) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
-GROUP BY value, day
-ORDER BY value, day;
+GROUP BY value, day;
 
 SELECT value AS ident, day,
   countMerge(events) AS events,
@@ -23,8 +22,7 @@ SELECT value AS ident, day,
   arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32) AS network_apps
 FROM default.saas_audit_events_days
 WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
-GROUP BY value, day
-ORDER BY value, day;
+GROUP BY value, day;
 
 SELECT app_id, first_seen, last_seen, actors, peer_networks
 FROM (
@@ -63,4 +61,32 @@ SELECT cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) 
   any(splitByChar('\x1f', value)[1]) AS actor_id, anyLastIfMerge(id_actor_name), any(splitByChar('\x1f', value)[2]) AS app_id, anyLastIfMerge(id_app_name)
 FROM default.saas_audit_events_days
 WHERE dim = 'key' AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02') AND cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) IN (SELECT k FROM tt_key_hashes)
-GROUP BY value
+GROUP BY value;
+
+SELECT * FROM (
+SELECT value AS ident, day,
+  countMerge(events) AS events,
+  countIfMerge(token_events) AS token_events,
+  countIfMerge(signins) AS signins,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, 32) AS networks,
+  CAST([] AS Array(String)) AS presence_networks,
+  CAST([] AS Array(UInt32)) AS signin_times,
+  CAST([] AS Array(String)) AS network_apps
+FROM default.saas_audit_events_days
+WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-02') AND day < toDate('2026-10-30')
+GROUP BY value, day
+UNION ALL
+SELECT value AS ident, day,
+  countMerge(events) AS events,
+  countIfMerge(token_events) AS token_events,
+  countIfMerge(signins) AS signins,
+  groupBitOrMerge(hours) AS hours,
+  arraySlice(groupUniqArrayIfMerge(networks), 1, 32) AS networks,
+  arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16) AS presence_networks,
+  arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48) AS signin_times,
+  arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32) AS network_apps
+FROM default.saas_audit_events_days
+WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-30') AND day <= toDate('2026-11-02')
+GROUP BY value, day
+)

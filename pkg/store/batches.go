@@ -1,0 +1,111 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/tokentrail/tokentrail/pkg/chsql"
+	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/event"
+)
+
+// batchRows is about how many rows one batch of the compact path holds
+// (the first pass's count of a key's access and sensitive rows; revokes
+// come on top). A key with more rows than this is a batch of its own:
+// keys are never split.
+var batchRows = 50_000
+
+// candidate is one row of chsql.CompactCandidates.
+type candidate struct {
+	hash        uint64
+	first, last string // least and greatest actor id of the hash's rows
+	rows        uint64
+}
+
+// candidateBatch is a run of candidates and the actors they span.
+type candidateBatch struct {
+	keys []candidate
+	span chsql.ActorSpan
+	rows uint64 // the keys' access and sensitive rows
+}
+
+// candidateBatches sorts cands by actor, then hash, and cuts them into
+// runs of at most maxKeys keys and, where a key allows, maxRows rows.
+// Consecutive keys share actors, so each run's span is narrow and its
+// statement reads few granules besides its own.
+func candidateBatches(cands []candidate, maxKeys, maxRows int) []candidateBatch {
+	slices.SortFunc(cands, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.first, b.first), cmp.Compare(a.hash, b.hash))
+	})
+	var out []candidateBatch
+	start, rows := 0, uint64(0)
+	flush := func(end int) {
+		keys := cands[start:end]
+		span := chsql.ActorSpan{First: keys[0].first, Last: keys[0].last}
+		for _, c := range keys[1:] {
+			span.Last = max(span.Last, c.last)
+		}
+		out = append(out, candidateBatch{keys: keys, span: span, rows: rows})
+		start, rows = end, 0
+	}
+	for i, c := range cands {
+		if i > start && (i-start == maxKeys || rows+c.rows > uint64(maxRows)) {
+			flush(i)
+		}
+		rows += c.rows
+	}
+	if start < len(cands) {
+		flush(len(cands))
+	}
+	return out
+}
+
+// detectSorted feeds rows to det in the order the engine streams in (key
+// hash, event_time, event_id), then closes det. It sorts positions, not
+// the rows themselves, which are large.
+func detectSorted(rows []engine.Row, det detector) error {
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &rows[i], &rows[j]
+		return cmp.Or(cmp.Compare(a.KeyHash, b.KeyHash), a.EventTime.Compare(b.EventTime), cmp.Compare(a.EventID, b.EventID), cmp.Compare(i, j))
+	})
+	for _, i := range order {
+		if err := det.Add(rows[i]); err != nil {
+			return err
+		}
+	}
+	return det.Close()
+}
+
+// rowReader scans the rows of a sequences statement: chsql.CompactColumns
+// when compact, else chsql.RowColumns.
+type rowReader struct {
+	r                  engine.Row
+	category, authMeth string
+	dest               []any
+}
+
+func newRowReader(compact bool) *rowReader {
+	rd := &rowReader{}
+	r := &rd.r
+	if compact {
+		rd.dest = []any{&r.KeyHash, &r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &rd.category, &rd.authMeth,
+			&r.TokenID, &r.SrcIP, &r.AgentHash, &r.TargetName, &r.Sensitivity}
+	} else {
+		rd.dest = []any{&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &rd.category, &rd.authMeth,
+			&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity}
+	}
+	return rd
+}
+
+// read scans one row and returns a copy of it.
+func (rd *rowReader) read(scan func(...any) error) (engine.Row, error) {
+	if err := scan(rd.dest...); err != nil {
+		return engine.Row{}, err
+	}
+	rd.r.Category, rd.r.AuthMethod = event.Category(rd.category), event.AuthMethod(rd.authMeth)
+	return rd.r, nil
+}
