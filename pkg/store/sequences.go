@@ -33,13 +33,13 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 }
 
 // sequences runs the reduction and hands the episodes to fn in batches of
-// at most keyBatch whole keys. When the compact path knows every candidate's
-// app before the first batch, it calls apps (if not nil) once with them, so
-// the caller can read what all batches share in one statement. apps and fn
-// run between statements,
-// never while one streams, so it may run statements of its own without
-// one request holding two connections (two panels each waiting for a
-// second connection could otherwise starve a small pool).
+// at most keyBatch whole keys. When the compact path knows every
+// candidate's app before the first batch, it calls apps (if not nil) once
+// with them, so the caller can read what all batches share in one
+// statement. apps and fn run between statements, never while one streams,
+// so they may run statements of their own without one request holding two
+// connections (two panels each waiting for a second connection could
+// otherwise starve a small pool).
 //
 // For the default key on a table with key_hash (the compact path) the
 // first pass returns the candidate keys' hashes with their actors and row
