@@ -95,6 +95,7 @@ func (st *Store) Baselines(ctx context.Context, q *models.Query, baselineDays in
 	return b, sqls, nil
 }
 
+// baselineSpec is what every baseline statement of q depends on.
 func (st *Store) baselineSpec(q *models.Query, table TableInfo, windowStart time.Time) chsql.BaselineSpec {
 	return chsql.BaselineSpec{
 		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
@@ -103,12 +104,12 @@ func (st *Store) baselineSpec(q *models.Query, table TableInfo, windowStart time
 	}
 }
 
-// PrefetchApps reads the statistics of those of apps not yet in cache into
-// it (nil for an app without rows), in one statement, and returns it ("" when
-// every app was known). The statement scans every key-day of the window
-// whatever the apps asked, so reading all of a request's apps at once,
-// before its batches, saves one scan per batch.
-func (st *Store) PrefetchApps(ctx context.Context, q *models.Query, baselineDays int, apps []string, cache map[string]*risk.AppStats) (string, error) {
+// prefetchApps reads the statistics of those of apps not yet in cache into
+// it (nil for an app without rows), in one statement, and returns the
+// statement ("" when every app was known). The statement scans every
+// key-day of the window whatever the apps asked, so reading all of a
+// request's apps at once, before its batches, saves one scan per batch.
+func (st *Store) prefetchApps(ctx context.Context, q *models.Query, baselineDays int, apps []string, cache map[string]*risk.AppStats) (string, error) {
 	apps = slices.DeleteFunc(slices.Clone(apps), func(a string) bool { _, known := cache[a]; return known || a == "" })
 	if len(apps) == 0 {
 		return "", nil

@@ -59,7 +59,7 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 			return nil
 		}
 		var err error
-		appSQL, err = st.PrefetchApps(ctx, q, days, list, apps)
+		appSQL, err = st.prefetchApps(ctx, q, days, list, apps)
 		return err
 	}
 	seqSQL, err := st.sequences(ctx, q, prefetch, func(batch []engine.Episode) error {
