@@ -2,14 +2,10 @@ package chlocal
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,11 +13,7 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
-var (
-	clusterOnce sync.Once
-	cluster     *Cluster
-	clusterErr  error
-)
+var sharedCluster = startedOnce(ClusterFromRepo)
 
 // ClusterForTest returns the shared local cluster, starting (and if needed
 // installing) it on first use in the test binary. Test packages running in
@@ -30,39 +22,18 @@ var (
 // cannot have it fails.
 func ClusterForTest(t testing.TB) *Cluster {
 	t.Helper()
-	clusterOnce.Do(func() {
-		cluster, clusterErr = ClusterFromRepo()
-		if clusterErr != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		clusterErr = cluster.Start(ctx, os.Stderr)
-	})
-	if clusterErr != nil {
-		t.Fatalf("the local ClickHouse cluster is required and could not be started: %v", clusterErr)
+	c, err := sharedCluster()
+	if err != nil {
+		t.Fatalf("the local ClickHouse cluster is required and could not be started: %v", err)
 	}
-	return cluster
+	return c
 }
 
 // TempDatabase creates a database on every node (ON CLUSTER) that only
 // this test uses, and drops it everywhere when the test ends.
 func (c *Cluster) TempDatabase(t testing.TB) string {
 	t.Helper()
-	name := "tt_test_" + randomHex(6)
-	if _, err := c.Exec(context.Background(), "CREATE DATABASE "+name+" ON CLUSTER "+c.Name, nil); err != nil {
-		t.Fatalf("create test database on cluster %s: %v", c.Name, err)
-	}
-	t.Cleanup(func() {
-		if os.Getenv("TOKENTRAIL_KEEP_TEST_DB") != "" {
-			t.Logf("keeping test database %s", name)
-			return
-		}
-		if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" ON CLUSTER "+c.Name, nil); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
-	return name
+	return tempDatabase(t, c.Exec, " ON CLUSTER "+c.Name)
 }
 
 // PrivateCluster starts a two-shard, two-replica cluster of the test's
@@ -135,10 +106,4 @@ func (c *Cluster) Insert(ctx context.Context, db, table string, body io.Reader) 
 		return err
 	}
 	return c.SyncReplicas(ctx, db, schema.LocalTable(table))
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

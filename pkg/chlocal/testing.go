@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -13,53 +14,70 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
-var (
-	sharedOnce sync.Once
-	shared     *Server
-	sharedErr  error
-)
+// startedOnce returns a function that builds what build returns and starts
+// it, once per test binary, and then hands out the same result: the shared
+// server and the shared cluster are started alike.
+func startedOnce[T interface {
+	Start(context.Context, io.Writer) error
+}](build func() (T, error)) func() (T, error) {
+	return sync.OnceValues(func() (T, error) {
+		v, err := build()
+		if err != nil {
+			return v, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		return v, v.Start(ctx, os.Stderr)
+	})
+}
+
+var sharedServer = startedOnce(FromRepo)
 
 // ForTest returns the shared local server, starting (and if needed
 // installing) it on first use. It never skips: a test that needs ClickHouse
 // and cannot have it fails, in CI and locally alike.
 func ForTest(t testing.TB) *Server {
 	t.Helper()
-	sharedOnce.Do(func() {
-		shared, sharedErr = FromRepo()
-		if sharedErr != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		sharedErr = shared.Start(ctx, os.Stderr)
-	})
-	if sharedErr != nil {
-		t.Fatalf("local ClickHouse is required and could not be started: %v", sharedErr)
+	s, err := sharedServer()
+	if err != nil {
+		t.Fatalf("local ClickHouse is required and could not be started: %v", err)
 	}
-	return shared
+	return s
 }
 
 // TempDatabase creates a database only this test uses and drops it when the
 // test ends, so parallel test packages never see each other's rows.
 func (s *Server) TempDatabase(t testing.TB) string {
 	t.Helper()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "tt_test_" + hex.EncodeToString(b)
-	ctx := context.Background()
-	if _, err := s.Exec(ctx, "CREATE DATABASE "+name, nil); err != nil {
-		t.Fatalf("create test database: %v", err)
+	return tempDatabase(t, s.Exec, "")
+}
+
+// tempDatabase creates a database named for this test alone through exec,
+// with the DDL suffix on ("" or an ON CLUSTER clause), and drops it when
+// the test ends unless TOKENTRAIL_KEEP_TEST_DB is set.
+func tempDatabase(t testing.TB, exec func(context.Context, string, io.Reader) (string, error), on string) string {
+	t.Helper()
+	name := "tt_test_" + randomHex(6)
+	if _, err := exec(context.Background(), "CREATE DATABASE "+name+on, nil); err != nil {
+		t.Fatalf("create test database %s%s: %v", name, on, err)
 	}
 	t.Cleanup(func() {
 		if os.Getenv("TOKENTRAIL_KEEP_TEST_DB") != "" {
 			t.Logf("keeping test database %s", name)
 			return
 		}
-		if _, err := s.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name, nil); err != nil {
+		if _, err := exec(context.Background(), "DROP DATABASE IF EXISTS "+name+on, nil); err != nil {
 			t.Logf("drop test database %s: %v", name, err)
 		}
 	})
 	return name
+}
+
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // TempEventsTable creates the normalized events table, in the variant this
