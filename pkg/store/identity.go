@@ -24,11 +24,7 @@ func (st *Store) identities(ctx context.Context, q *models.Query, table TableInf
 	if len(keys) == 0 {
 		return nil, "", nil
 	}
-	spec := chsql.BaselineSpec{
-		Database: st.settings.Database, Table: st.settings.Table, Variant: table.Variant, ServerMajor: table.ServerMajor,
-		WindowStart: q.From.Add(-q.MaxSpan), To: q.To, CorrelateBy: q.CorrelateBy, Rollup: table.Rollup,
-	}
-	sql, err := chsql.Identity(spec)
+	sql, err := chsql.Identity(st.baselineSpec(q, table, q.From.Add(-q.MaxSpan)))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
