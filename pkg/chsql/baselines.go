@@ -182,6 +182,9 @@ ORDER BY ident, day`,
 // saw it in the window, how many actors used it (peer rarity), and the
 // networks from which at least two actors used it, as "network|actors":
 // the app's own servers, which explain a new network for one more actor.
+// An app with more than MaxAppPeerNetworks such networks keeps the most
+// shared ones (ties by network), so the same history always gives the
+// same list, whatever order the server aggregates in.
 func AppStats(s BaselineSpec) (string, error) {
 	if err := s.check(); err != nil {
 		return "", err
@@ -195,7 +198,7 @@ func AppStats(s BaselineSpec) (string, error) {
 	}
 	return fmt.Sprintf(`SELECT app_id, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
   uniqExactMerge(actor_state) AS actors,
-  arraySlice(groupArrayIf(concat(net, '|', toString(net_actors)), net != '' AND net_actors >= 2), 1, %d) AS peer_networks
+  %s AS peer_networks
 FROM (
   WITH %s
   SELECT app_id, net, min(event_time) AS first_seen, max(event_time) AS last_seen,
@@ -206,7 +209,7 @@ FROM (
   GROUP BY app_id, net
 )
 GROUP BY app_id`,
-		MaxAppPeerNetworks, indent(NetworkWith(s.ServerMajor)), s.Database, s.Table, where(prewhere...), AppsTable), nil
+		topPeerNetworks("net", "net_actors"), indent(NetworkWith(s.ServerMajor)), s.Database, s.Table, where(prewhere...), AppsTable), nil
 }
 
 // TokenStats returns, per token of TokensTable, the days it was used in
@@ -225,6 +228,15 @@ PREWHERE %s
 WHERE token_id IN (SELECT token_id FROM %s)
 GROUP BY token_id`,
 		maxTokenDaysReturned, s.Database, s.Table, s.window(), TokensTable), nil
+}
+
+// topPeerNetworks aggregates the networks (net) that at least two actors
+// (n of them) used an app from into "network|n", the MaxAppPeerNetworks
+// most shared first and ties by network: a deterministic choice, where a
+// plain slice of groupArray would keep whichever networks came first.
+func topPeerNetworks(net, n string) string {
+	return fmt.Sprintf("arrayMap(p -> concat(p.2, '|', toString(-p.1)), arraySlice(arraySort(groupArrayIf((-toInt64(%s), %s), %s != '' AND %s >= 2)), 1, %d))",
+		n, net, net, n, MaxAppPeerNetworks)
 }
 
 // tuple renders columns as a tuple when there are several.

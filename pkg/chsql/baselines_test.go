@@ -1,6 +1,7 @@
 package chsql
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,9 @@ func TestRollupGolden(t *testing.T) {
 	spec := baselineSpecs()["accelerated"]
 	spec.Rollup = true
 	var stmts []string
-	for _, build := range []func(BaselineSpec) (string, error){KeyDays, ActorDays, AppStats, TokenStats, Identity} {
+	spans := []ActorSpan{{First: "alice", Last: "alice"}, {First: "bob", Last: "bob\x01x"}, {First: "zoë", Last: "zoë"}}
+	identity := func(s BaselineSpec) (string, error) { return Identity(s, spans) }
+	for _, build := range []func(BaselineSpec) (string, error){KeyDays, ActorDays, AppStats, TokenStats, identity} {
 		sql, err := build(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -97,13 +100,77 @@ func TestRollupGolden(t *testing.T) {
 	stmts = append(stmts, split)
 	golden(t, "rollup_reads", strings.Join(stmts, ";\n\n"))
 	raw := baselineSpecs()["accelerated"]
-	idRaw, err := Identity(raw)
+	idRaw, err := Identity(raw, spans[:1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "identity_raw", idRaw)
 	if _, err := CreateRollup("db", strings.Repeat("t", 60), 18); err == nil || !strings.Contains(err.Error(), "at most") {
 		t.Errorf("a table name too long for its rollup: %v", err)
+	}
+}
+
+// TestKeyUpperBound checks the bound against the keys it must stay above,
+// including actors that are prefixes of the span's last actor and actors
+// with bytes at or below the separator, which would escape a naive bound.
+func TestKeyUpperBound(t *testing.T) {
+	tests := []struct {
+		last, want string
+		ok         bool
+	}{
+		{"alice", "alicf", true},
+		{"a\xff", "b", true},
+		{"ab\x01c", "ac", true},
+		{"a\x1fb", "b", true},
+		{"\x05", "", false},
+		{"\xff\xff", "", false},
+		{"", "", false},
+	}
+	apps := []string{"", "app", "\xff\xff\xff", "\x00"}
+	for _, tc := range tests {
+		got, ok := KeyUpperBound(tc.last)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("KeyUpperBound(%q) = %q, %v; want %q, %v", tc.last, got, ok, tc.want, tc.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		// Every actor at most last: last itself and its prefixes, and
+		// strings below it at each position.
+		actors := []string{tc.last, tc.last[:len(tc.last)/2], ""}
+		for i := range tc.last {
+			if tc.last[i] > 0 {
+				actors = append(actors, tc.last[:i]+string([]byte{tc.last[i] - 1})+"\xff\xff")
+			}
+		}
+		for _, a := range actors {
+			for _, app := range apps {
+				if key := a + "\x1f" + app; a <= tc.last && key >= got {
+					t.Errorf("key %q of actor %q <= %q is not below the bound %q", key, a, tc.last, got)
+				}
+			}
+		}
+	}
+}
+
+func TestIdentitySpans(t *testing.T) {
+	spec := baselineSpecs()["accelerated"]
+	spec.Rollup = true
+	many := make([]ActorSpan, MaxIdentitySpans+1)
+	for i := range many {
+		a := fmt.Sprintf("actor%03d", i)
+		many[i] = ActorSpan{First: a, Last: a}
+	}
+	sql, err := Identity(spec, many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(sql, "value >= ") != 1 || !strings.Contains(sql, "value >= 'actor000' AND value < 'actor065'") {
+		t.Errorf("more than MaxIdentitySpans spans are not read as one:\n%s", sql)
+	}
+	if _, err := Identity(spec, []ActorSpan{{First: "b", Last: "a"}}); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("an empty span: %v", err)
 	}
 }
 

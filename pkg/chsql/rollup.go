@@ -114,9 +114,18 @@ func CreateRollup(db, table string, serverMajor int) ([]string, error) {
 	}, nil
 }
 
+// RollupIndexGranularity is the rows per primary-index mark of the rollup
+// (ClickHouse's default is 8192). Its reads are lookups of a few values
+// each: an alert rule's hour at 10M events read its actors' days in 34 ms
+// at 1024 against 100 ms at 8192, and its keys' days in 14 against 50 ms,
+// while a 30-day ranking took the same time at either (measured on 18.16).
+// Rollups made before keep theirs, and still work.
+const RollupIndexGranularity = 1024
+
 // createRollupTable is the DDL of a rollup table named name (db.table, with
 // an ON CLUSTER clause when the caller adds one) with the given engine of
-// the AggregatingMergeTree family and SETTINGS clause ("" for none).
+// the AggregatingMergeTree family and settings besides the granularity
+// ("" for none).
 func createRollupTable(name, engine, settings string, serverMajor int) string {
 	var cols strings.Builder
 	for _, c := range rollupColumns(serverMajor) {
@@ -131,7 +140,8 @@ func createRollupTable(name, engine, settings string, serverMajor int) string {
 )
 ENGINE = %s
 PARTITION BY toYYYYMM(day)
-ORDER BY (dim, value, day)%s`, name, dimEnum, cols.String(), engine, settings)
+ORDER BY (dim, value, day)
+SETTINGS index_granularity = %d%s`, name, dimEnum, cols.String(), engine, RollupIndexGranularity, settings)
 }
 
 // createRollupView is the DDL of the materialized view that feeds db.name

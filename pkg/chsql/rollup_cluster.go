@@ -60,7 +60,7 @@ func CreateClusterRollup(c schema.ClusterSpec, serverMajor int) ([]string, error
 	engine, settings := "AggregatingMergeTree()", ""
 	if c.Replicated {
 		engine = fmt.Sprintf("ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/%s.%s', '{replica}')", c.Database, n.Local)
-		settings = "\nSETTINGS replicated_deduplication_window = 0"
+		settings = ", replicated_deduplication_window = 0"
 	}
 	return []string{
 		createRollupTable(c.Database+"."+n.Local+on, engine, settings, serverMajor),

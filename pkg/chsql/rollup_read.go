@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
 // The baseline statements over the rollup return exactly the columns of
@@ -112,29 +110,39 @@ GROUP BY value, day`, MaxActorDayNetworks, strings.Join(lists, ",\n  "), s.rollu
 		"\nUNION ALL\n" + part(near, fmt.Sprintf("day >= %s AND day <= %s", Day(s.Variant, split), Day(s.Variant, s.To))) + "\n)"
 }
 
+// rollupAppStats reads an app's first and last day from its app rows, and
+// its actors and peer networks from its key rows in one pass. Each key row
+// is one actor of the app (key = actor + app), so counting the distinct
+// keys gives the distinct actors exactly; merging the app rows' own actor
+// sets would decode every day's set of a popular app, which measured 0.2 s
+// for three apps at 10M events against nothing extra here.
 func rollupAppStats(s BaselineSpec) string {
 	return fmt.Sprintf(`SELECT app_id, first_seen, last_seen, actors, peer_networks
 FROM (
-  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen,
-    uniqExactIfMerge(actors) AS actors
+  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen
   FROM %s
   WHERE dim = 'app' AND value IN (SELECT app_id FROM %s) AND %s
   GROUP BY value
 )
 ANY LEFT JOIN (
-  SELECT app AS app_id, arraySlice(groupArrayIf(concat(net, '|', toString(n)), n >= 2), 1, %d) AS peer_networks
+  SELECT app AS app_id, any(keys) AS actors, %s AS peer_networks
   FROM (
-    SELECT app, net, uniqExact(value) AS n
+    SELECT app, keys, net, count() AS n
     FROM (
-      SELECT app, value, arrayJoin(groupUniqArrayIfMerge(networks)) AS net
-      FROM %s
-      WHERE dim = 'key' AND app IN (SELECT app_id FROM %s) AND %s
-      GROUP BY app, value
+      SELECT app, count() AS keys, groupArrayArray(nets) AS all_nets
+      FROM (
+        SELECT app, value, groupUniqArrayIfMerge(networks) AS nets
+        FROM %s
+        WHERE dim = 'key' AND app IN (SELECT app_id FROM %s) AND %s
+        GROUP BY app, value
+      )
+      GROUP BY app
     )
-    GROUP BY app, net
+    LEFT ARRAY JOIN all_nets AS net
+    GROUP BY app, keys, net
   )
   GROUP BY app
-) USING app_id`, s.rollup(), AppsTable, s.days(), MaxAppPeerNetworks, s.rollup(), AppsTable, s.days())
+) USING app_id`, s.rollup(), AppsTable, s.days(), topPeerNetworks("net", "n"), s.rollup(), AppsTable, s.days())
 }
 
 func rollupTokenStats(s BaselineSpec) string {
@@ -151,29 +159,3 @@ GROUP BY value`, maxTokenDaysReturned, s.rollup(), TokensTable, s.days())
 
 // keySeparatorSQL is keySeparator as a ClickHouse string escape.
 const keySeparatorSQL = `\x1f`
-
-// KeyHashesTable is the external table of key hashes (column k UInt64)
-// whose identity Identity reads.
-const KeyHashesTable = "tt_key_hashes"
-
-// Identity returns, per default correlation key of KeyHashesTable, its
-// identity: tenant, source, actor id and name, app id and name. The compact
-// sequence statement leaves them out of every row; they are read once per
-// key, from the rollup when the table has one, else from the events.
-func Identity(s BaselineSpec) (string, error) {
-	if err := s.check(); err != nil {
-		return "", err
-	}
-	if s.Rollup {
-		split := "splitByChar('" + keySeparatorSQL + "', value)"
-		return fmt.Sprintf(`SELECT cityHash64(%s[1], %s[2]) AS k, anyLastMerge(id_tenant), anyLastMerge(id_source),
-  any(%s[1]) AS actor_id, anyLastIfMerge(id_actor_name), any(%s[2]) AS app_id, anyLastIfMerge(id_app_name)
-FROM %s
-WHERE dim = 'key' AND %s AND cityHash64(%s[1], %s[2]) IN (SELECT k FROM %s)
-GROUP BY value`, split, split, split, split, s.rollup(), s.days(), split, split, KeyHashesTable), nil
-	}
-	return fmt.Sprintf(`SELECT %s AS k, any(tenant), any(source), any(actor_id), anyIf(actor_name, actor_name != ''), any(app_id), anyIf(app_name, app_name != '')
-FROM %s.%s
-PREWHERE %s AND %s IN (SELECT k FROM %s)
-GROUP BY k`, schema.KeyHashColumn, s.Database, s.Table, s.window(), schema.KeyHashColumn, KeyHashesTable), nil
-}

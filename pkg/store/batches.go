@@ -60,6 +60,25 @@ func candidateBatches(cands []candidate, maxKeys, maxRows int) []candidateBatch 
 	return out
 }
 
+// actorSpans returns the actors cands cover as disjoint spans in order,
+// overlapping ones merged: one per actor, for the few keys of an hour.
+func actorSpans(cands []candidate) []chsql.ActorSpan {
+	spans := make([]chsql.ActorSpan, len(cands))
+	for i, c := range cands {
+		spans[i] = chsql.ActorSpan{First: c.first, Last: c.last}
+	}
+	slices.SortFunc(spans, func(a, b chsql.ActorSpan) int { return cmp.Compare(a.First, b.First) })
+	var out []chsql.ActorSpan
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.First <= out[n-1].Last {
+			out[n-1].Last = max(out[n-1].Last, sp.Last)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
 // detectSorted feeds rows to det in the order the engine streams in (key
 // hash, event_time, event_id), then closes det. It sorts positions, not
 // the rows themselves, which are large.

@@ -17,14 +17,14 @@ type identity struct {
 }
 
 // identities reads the identity of every key hash in keys, once per
-// key. It runs once per request, before the batches: the candidates' names
+// key; spans are the actors the keys belong to. It runs once per request, before the batches: the candidates' names
 // are a few hundred bytes per key, and reading them for each batch cost a
 // pass over the rollup per batch. It returns the statement.
-func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, keys []uint64) (map[uint64]identity, string, error) {
+func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, keys []uint64, spans []chsql.ActorSpan) (map[uint64]identity, string, error) {
 	if len(keys) == 0 {
 		return nil, "", nil
 	}
-	sql, err := chsql.Identity(st.baselineSpec(q, table, q.From.Add(-q.MaxSpan)))
+	sql, err := chsql.Identity(st.baselineSpec(q, table, q.From.Add(-q.MaxSpan)), spans)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}

@@ -135,7 +135,7 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 	for i, c := range cands {
 		hashes[i] = c.hash
 	}
-	ids, idSQL, err := st.identities(ctx, q, table, hashes)
+	ids, idSQL, err := st.identities(ctx, q, table, hashes, actorSpans(cands))
 	if idSQL != "" {
 		sqls = append(sqls, idSQL)
 	}

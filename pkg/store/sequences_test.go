@@ -245,3 +245,39 @@ func TestSequencesCanceled(t *testing.T) {
 		t.Errorf("%d episodes emitted after the cancel", emitted)
 	}
 }
+
+// The identity statement bounds its read of the rollup by the candidates'
+// actors. Actors that are prefixes of one another, or that carry bytes
+// below the key separator or above ASCII, must all stay inside those
+// bounds: one lost identity fails the whole request.
+func TestSequencesIdentityBounds(t *testing.T) {
+	h := newHarness(t)
+	// More actors than chsql.MaxIdentitySpans, so they are read as one
+	// span, whose greatest actor extends a shorter one by a control byte.
+	actors := []string{"ann", "ann\x01b", "anna", "ann b", "zoë", "ÿz", "ÿz\x01"}
+	for i := len(actors); i <= chsql.MaxIdentitySpans; i++ {
+		actors = append(actors, fmt.Sprintf("user%02d", i))
+	}
+	var rows []engine.Row
+	for i, a := range actors {
+		at := time.Duration(i) * time.Minute
+		rows = append(rows, access(fmt.Sprintf("a%d", i), at, actor(a)), read(fmt.Sprintf("b%d", i), at+minute, actor(a)))
+	}
+	st := h.open(t, h.rollupTable(t, "identity_bounds", rows), nil)
+	p := enginetest.BaseParams()
+	got, sql := h.sequences(t, st, queryFor(t, p, nil))
+	if !strings.Contains(sql, "value >= ") {
+		t.Errorf("the identity statement is not bounded by the candidates' actors:\n%s", sql)
+	}
+	want := make([]string, len(actors))
+	for i, a := range actors {
+		want[i] = a + "|app1"
+	}
+	slices.Sort(want)
+	keys := episodeKeys(got)
+	slices.Sort(keys)
+	if !slices.Equal(keys, want) {
+		t.Errorf("episode keys %q, want %q", keys, want)
+	}
+	assertSameAsMemory(t, got, p, rows)
+}

@@ -1,6 +1,6 @@
 SELECT app_id, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
   uniqExactMerge(actor_state) AS actors,
-  arraySlice(groupArrayIf(concat(net, '|', toString(net_actors)), net != '' AND net_actors >= 2), 1, 256) AS peer_networks
+  arrayMap(p -> concat(p.2, '|', toString(-p.1)), arraySlice(arraySort(groupArrayIf((-toInt64(net_actors), net), net != '' AND net_actors >= 2)), 1, 256)) AS peer_networks
 FROM (
   WITH toFixedString(concat(substring(IPv6StringToNum(src_ip), 1, 6), unhex('00000000000000000000')), 16) AS v6net,
     multiIf(match(src_ip, '^[0-9]{1,3}(\\.[0-9]{1,3}){3}$') AND arrayAll(o -> toUInt16OrZero(o) <= 255 AND (length(o) = 1 OR substring(o, 1, 1) != '0'), splitByChar('.', src_ip)),

@@ -26,23 +26,27 @@ GROUP BY value, day;
 
 SELECT app_id, first_seen, last_seen, actors, peer_networks
 FROM (
-  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen,
-    uniqExactIfMerge(actors) AS actors
+  SELECT value AS app_id, toDateTime(minMerge(first_seen)) AS first_seen, toDateTime(max(day)) AS last_seen
   FROM default.saas_audit_events_days
   WHERE dim = 'app' AND value IN (SELECT app_id FROM tt_apps) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
   GROUP BY value
 )
 ANY LEFT JOIN (
-  SELECT app AS app_id, arraySlice(groupArrayIf(concat(net, '|', toString(n)), n >= 2), 1, 256) AS peer_networks
+  SELECT app AS app_id, any(keys) AS actors, arrayMap(p -> concat(p.2, '|', toString(-p.1)), arraySlice(arraySort(groupArrayIf((-toInt64(n), net), net != '' AND n >= 2)), 1, 256)) AS peer_networks
   FROM (
-    SELECT app, net, uniqExact(value) AS n
+    SELECT app, keys, net, count() AS n
     FROM (
-      SELECT app, value, arrayJoin(groupUniqArrayIfMerge(networks)) AS net
-      FROM default.saas_audit_events_days
-      WHERE dim = 'key' AND app IN (SELECT app_id FROM tt_apps) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
-      GROUP BY app, value
+      SELECT app, count() AS keys, groupArrayArray(nets) AS all_nets
+      FROM (
+        SELECT app, value, groupUniqArrayIfMerge(networks) AS nets
+        FROM default.saas_audit_events_days
+        WHERE dim = 'key' AND app IN (SELECT app_id FROM tt_apps) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
+        GROUP BY app, value
+      )
+      GROUP BY app
     )
-    GROUP BY app, net
+    LEFT ARRAY JOIN all_nets AS net
+    GROUP BY app, keys, net
   )
   GROUP BY app
 ) USING app_id;
@@ -60,7 +64,7 @@ GROUP BY value;
 SELECT cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) AS k, anyLastMerge(id_tenant), anyLastMerge(id_source),
   any(splitByChar('\x1f', value)[1]) AS actor_id, anyLastIfMerge(id_actor_name), any(splitByChar('\x1f', value)[2]) AS app_id, anyLastIfMerge(id_app_name)
 FROM default.saas_audit_events_days
-WHERE dim = 'key' AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02') AND cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) IN (SELECT k FROM tt_key_hashes)
+WHERE dim = 'key' AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02') AND ((value >= 'alice' AND value < 'alicf') OR (value >= 'bob' AND value < 'boc') OR (value >= 'zoë' AND value < 'zoì')) AND cityHash64(splitByChar('\x1f', value)[1], splitByChar('\x1f', value)[2]) IN (SELECT k FROM tt_key_hashes)
 GROUP BY value;
 
 SELECT * FROM (
