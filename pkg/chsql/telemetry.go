@@ -37,15 +37,16 @@ const tokenEventPred = "(category = 'token_auth' OR auth_method IN ('oauth', 'ap
 // in ClickHouse; only one row per source and tenant travels.
 //
 // The ingest delay is in whole seconds (ingest_time has no milliseconds).
-// Its quantiles are exact: quantilesExactWeighted keeps a count per
-// distinct delay, whose merge is a sum, so the figures are the same
-// however the rows are split, across a server's threads or a cluster's
-// shards. quantilesDeterministic, the sampled form used before, kept the
-// element that made its sample thin out whatever its hash, so a two-shard
-// cluster reported other quantiles than one server for sources of more
-// than 8192 events. Its memory is the number of distinct delays in
-// seconds, not of events. The late count is exact too: it decides the
-// blind spot.
+// Its quantiles are exact over the delay rounded by delayRoundingSQL:
+// quantilesExactWeighted keeps a count per distinct value, whose merge is
+// a sum, so the figures are the same however the rows are split, across a
+// server's threads or a cluster's shards (quantilesDeterministic, used
+// before, kept the element that made its sample thin out whatever its
+// hash, so a two-shard cluster reported other quantiles than one server).
+// The rounding bounds its memory: unrounded, a backfilled month has a
+// distinct delay per event, and the counts cost 1.5 s at 1M events against
+// 0.15 s rounded (measured on 18.16). The late count is exact: it decides
+// the blind spot.
 func Coverage(s CoverageSpec) (string, error) {
 	if err := schema.CheckIdentifier("database", s.Database); err != nil {
 		return "", err
@@ -66,7 +67,7 @@ func Coverage(s CoverageSpec) (string, error) {
 		"source", "tenant", "count() AS events",
 		"min(event_time) AS first_event", "max(event_time) AS last_event",
 		"uniqExactIf(toDate(event_time), event_time < " + Time(s.Variant, endDay) + ") AS active_days",
-		"arrayMap(q -> toFloat64(q), quantilesExactWeighted(0.5, 0.95)(delay, 1)) AS delay_quantiles",
+		"arrayMap(q -> toFloat64(q), quantilesExactWeighted(0.5, 0.95)(if(delay < 0, -delay_rounded, delay_rounded), 1)) AS delay_quantiles",
 		fmt.Sprintf("countIf(delay > %d) AS late", s.LookbackSeconds),
 		"countIf(token_id != '') AS with_token_id", "countIf(app_id != '') AS with_app_id",
 		"countIf(src_ip != '') AS with_src_ip", "countIf(session_id != '') AS with_session_id",
@@ -79,13 +80,20 @@ func Coverage(s CoverageSpec) (string, error) {
 	if filters != "" {
 		whereFilters = "\nWHERE " + filters
 	}
-	return fmt.Sprintf(`WITH toInt64(toUInt32(ingest_time)) - toInt64(toUInt32(toDateTime(event_time))) AS delay
+	return fmt.Sprintf(`WITH toInt64(toUInt32(ingest_time)) - toInt64(toUInt32(toDateTime(event_time))) AS delay,
+  if(delay < 0, -delay, delay) AS delay_abs,
+  %s AS delay_rounded
 SELECT %s
 FROM %s.%s
 PREWHERE %s%s
 GROUP BY source, tenant
-ORDER BY source, tenant`, strings.Join(cols, ",\n  "), s.Database, s.Table, rangeCond, whereFilters), nil
+ORDER BY source, tenant`, delayRoundingSQL, strings.Join(cols, ",\n  "), s.Database, s.Table, rangeCond, whereFilters), nil
 }
+
+// delayRoundingSQL rounds an ingest delay's magnitude (delay_abs, seconds)
+// for its quantiles: to the second below an hour, where alert look-backs
+// live, to the minute below a day, and to the hour beyond.
+const delayRoundingSQL = "multiIf(delay_abs < 3600, delay_abs, delay_abs < 86400, intDiv(delay_abs, 60) * 60, intDiv(delay_abs, 3600) * 3600)"
 
 // RangeCountSQL is the benchmark's yardstick for the posture queries: a
 // count() of the same window. With columns it also reads those columns

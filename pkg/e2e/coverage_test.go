@@ -9,6 +9,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/models"
 )
 
@@ -34,7 +35,7 @@ func hasFinding(text, kind string) bool {
 // must agree with that source's own figures.
 func TestPostureCoverageThroughPlugin(t *testing.T) {
 	f := newFixture(t)
-	_, truth := f.loadWorld(t)
+	events, truth := f.loadWorld(t)
 	h := launch(t)
 	pc := pluginContext(t, f.settings(worldSettings(truth)))
 	from, to := worldEnd.Add(-7*24*time.Hour), worldEnd
@@ -139,7 +140,69 @@ func TestPostureCoverageThroughPlugin(t *testing.T) {
 	if silent.Rows() == 0 {
 		t.Error("require [silent, zero_days] dropped the stopped source")
 	}
+	// The window coverage reads: minRetentionDays (25) and a day before
+	// the end, which is earlier than the panel's start.
+	checkDelayQuantiles(t, table, events, to.Add(-26*24*time.Hour), to)
 	f.checkGolden(t, "coverage_world", resp.Responses["TABLE"])
+}
+
+// checkDelayQuantiles holds each row's ingest delay p50 and p95 to the
+// delays of the row's own events in [from, to], rounded as the statement
+// documents (to the second below an hour, the minute below a day): the
+// quantile at level l of n delays is a value v with #(d < v) <= l*n <=
+// #(d <= v). The late source's delays (20 minutes to 2 hours) cross the
+// first rounding step.
+func checkDelayQuantiles(t *testing.T, table *data.Frame, events []event.Event, from, to time.Time) {
+	t.Helper()
+	round := func(d int64) int64 {
+		a := max(d, -d)
+		switch {
+		case a >= 86400:
+			a -= a % 3600
+		case a >= 3600:
+			a -= a % 60
+		}
+		if d < 0 {
+			return -a
+		}
+		return a
+	}
+	delays := map[string][]int64{}
+	for _, e := range events {
+		if !e.EventTime.Before(from) && !e.EventTime.After(to) {
+			k := e.Source + "|" + e.Tenant
+			delays[k] = append(delays[k], round(e.IngestTime.Unix()-e.EventTime.Unix()))
+		}
+	}
+	for i := range table.Rows() {
+		k := stringAt(t, table, "source", i) + "|" + stringAt(t, table, "tenant", i)
+		ds := delays[k]
+		if len(ds) == 0 {
+			t.Errorf("%s: a coverage row for a source with no events in the window", k)
+			continue
+		}
+		for _, q := range []struct {
+			field string
+			level float64
+		}{{"ingest_delay_p50", 0.5}, {"ingest_delay_p95", 0.95}} {
+			v := int64(at(table, q.field, i).(float64))
+			below, upTo := 0, 0
+			for _, d := range ds {
+				if d < v {
+					below++
+				}
+				if d <= v {
+					upTo++
+				}
+			}
+			if n := q.level * float64(len(ds)); float64(below) > n || float64(upTo) < n {
+				t.Errorf("%s: %s = %d s, but %d of its %d delays are below it and %d at most it", k, q.field, v, below, len(ds), upTo)
+			}
+			if v >= 3600 && v%60 != 0 {
+				t.Errorf("%s: %s = %d s is not rounded to the minute", k, q.field, v)
+			}
+		}
+	}
 }
 
 // asEpisodes renames a numeric-long frame's value field to "episodes", so
