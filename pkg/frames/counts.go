@@ -13,10 +13,18 @@ import (
 // value field would make rows ambiguous. Rows are sorted by label values.
 // Zero episodes give zero rows, which Grafana reads as No Data.
 func CountsNumeric(eps []engine.Episode, groupBy []string, executedSQL string) *data.Frame {
-	groupBy = uniqueFields(groupBy)
-	sets := groupEpisodes(eps, groupBy)
-	fields := make([]*data.Field, 0, len(groupBy)+1)
-	for j, f := range groupBy {
+	c := NewCounter(groupBy)
+	for i := range eps {
+		c.Add(&eps[i])
+	}
+	return c.Numeric(executedSQL)
+}
+
+// Numeric is CountsNumeric's frame of the episodes counted so far.
+func (c *Counter) Numeric(executedSQL string) *data.Frame {
+	sets := c.sorted()
+	fields := make([]*data.Field, 0, len(c.groupBy)+1)
+	for j, f := range c.groupBy {
 		values := make([]string, len(sets))
 		for i, s := range sets {
 			values[i] = s.values[j]
@@ -25,7 +33,7 @@ func CountsNumeric(eps []engine.Episode, groupBy []string, executedSQL string) *
 	}
 	counts := make([]float64, len(sets))
 	for i, s := range sets {
-		counts[i] = float64(len(s.eps))
+		counts[i] = float64(s.count)
 	}
 	fields = append(fields, data.NewField(valueField, nil, counts))
 	return data.NewFrame(valueField, fields...).SetMeta(&data.FrameMeta{

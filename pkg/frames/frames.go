@@ -61,36 +61,6 @@ func GroupValue(ep *engine.Episode, field string) string {
 // FieldSeverity is the groupBy name of an episode's severity band.
 const FieldSeverity = "severity"
 
-// labelSet is one distinct combination of groupBy values with its episodes.
-type labelSet struct {
-	values []string
-	eps    []*engine.Episode
-}
-
-// groupEpisodes partitions eps by their groupBy values and returns the
-// groups sorted by those values, so output order never depends on input
-// order or map iteration.
-func groupEpisodes(eps []engine.Episode, groupBy []string) []*labelSet {
-	index := map[string]*labelSet{}
-	var sets []*labelSet
-	for i := range eps {
-		values := make([]string, len(groupBy))
-		for j, f := range groupBy {
-			values[j] = GroupValue(&eps[i], f)
-		}
-		k := joinKey(values)
-		s, ok := index[k]
-		if !ok {
-			s = &labelSet{values: values}
-			index[k] = s
-			sets = append(sets, s)
-		}
-		s.eps = append(s.eps, &eps[i])
-	}
-	slices.SortFunc(sets, func(a, b *labelSet) int { return slices.Compare(a.values, b.values) })
-	return sets
-}
-
 // joinKey encodes values unambiguously as a map key: each value is prefixed
 // by its length, so ("a","bc") and ("ab","c") differ.
 func joinKey(values []string) string {

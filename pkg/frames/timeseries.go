@@ -27,36 +27,32 @@ const MaxBuckets = 10_000
 // range, give a single typed frame without fields: the data-plane No Data
 // shape.
 func CountsTimeSeries(eps []engine.Episode, groupBy []string, from, to time.Time, interval time.Duration, executedSQL string) data.Frames {
+	c := NewSeriesCounter(groupBy, from, to, interval)
+	for i := range eps {
+		c.Add(&eps[i])
+	}
+	return c.TimeSeries(executedSQL)
+}
+
+// TimeSeries is CountsTimeSeries' frames of the episodes counted so far by
+// a counter from NewSeriesCounter.
+func (c *Counter) TimeSeries(executedSQL string) data.Frames {
 	meta := func() *data.FrameMeta {
 		return &data.FrameMeta{Type: data.FrameTypeTimeSeriesMulti, TypeVersion: dataplaneVersion}
 	}
-	start, step, n := bucketing(from, to, interval)
-	groupBy = uniqueFields(groupBy)
 	var frames data.Frames
-	for _, s := range groupEpisodes(eps, groupBy) {
-		counts := make([]float64, n)
-		counted := 0
-		for _, ep := range s.eps {
-			if ep.FirstSensitive.Before(from) || ep.FirstSensitive.After(to) {
-				continue
-			}
-			counts[int(ep.FirstSensitive.Sub(start)/step)]++
-			counted++
-		}
-		if counted == 0 {
-			continue
-		}
-		times := make([]time.Time, n)
+	for _, s := range c.sorted() {
+		times := make([]time.Time, c.n)
 		for i := range times {
-			times[i] = start.Add(time.Duration(i) * step)
+			times[i] = c.start.Add(time.Duration(i) * c.step)
 		}
 		labels := data.Labels{}
-		for j, f := range groupBy {
+		for j, f := range c.groupBy {
 			labels[f] = s.values[j]
 		}
 		frames = append(frames, data.NewFrame(valueField,
 			data.NewField(timeField, nil, times),
-			data.NewField(valueField, labels, counts),
+			data.NewField(valueField, labels, s.buckets),
 		).SetMeta(meta()))
 	}
 	if len(frames) == 0 {

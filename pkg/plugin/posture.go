@@ -6,6 +6,7 @@ import (
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
+	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/frames"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/posture"
@@ -37,12 +38,9 @@ func (d *Datasource) inventory(ctx context.Context, q *models.Query) backend.Dat
 		// automation shows no episode unless asked, as everywhere else.
 		rq := *q // Rank clips its query's range; the inventory reads q at the same time
 		go func() {
-			ranked, err := d.store.Rank(ctx, &rq, store.RankOptions{})
-			if err == nil {
-				for _, ep := range ranked.Episodes {
-					_ = last.Add(ep)
-				}
-			}
+			// Each app's latest episode is kept as the episodes are
+			// scored, not the range's episodes.
+			_, err := d.store.Rank(ctx, &rq, store.RankOptions{Lean: true, Visit: func(ep *engine.Episode) { _ = last.Add(*ep) }})
 			episodes <- err
 		}()
 	} else {

@@ -99,18 +99,24 @@ func sequencesFrame(ranked *store.Ranked, q *models.Query) *data.Frame {
 }
 
 func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq backend.DataQuery) backend.DataResponse {
-	ranked, err := d.store.Rank(ctx, q, store.RankOptions{Lean: true})
-	if err != nil {
-		return errorResponse(err)
-	}
-	eps := ranked.Episodes // lean: counts carry labels and times, not evidence
+	// Counted as they are scored: what is held is one entry per label set
+	// (and bucket), not the episodes of the range.
+	counter := frames.NewCounter(q.GroupBy)
 	if q.Format == models.FormatTimeseries {
 		if err := models.CheckBucketRange(q.From, q.To); err != nil {
 			return errorResponse(err)
 		}
-		return backend.DataResponse{Frames: frames.CountsTimeSeries(eps, q.GroupBy, q.From, q.To, bucket(dq), ranked.SQL)}
+		counter = frames.NewSeriesCounter(q.GroupBy, q.From, q.To, bucket(dq))
 	}
-	return backend.DataResponse{Frames: data.Frames{frames.CountsNumeric(eps, q.GroupBy, ranked.SQL)}}
+	// Lean: counts carry labels and times, not evidence.
+	ranked, err := d.store.Rank(ctx, q, store.RankOptions{Lean: true, Visit: counter.Add})
+	if err != nil {
+		return errorResponse(err)
+	}
+	if q.Format == models.FormatTimeseries {
+		return backend.DataResponse{Frames: counter.TimeSeries(ranked.SQL)}
+	}
+	return backend.DataResponse{Frames: data.Frames{counter.Numeric(ranked.SQL)}}
 }
 
 // bucket is the time-series interval: Grafana's own interval for the panel,

@@ -31,6 +31,10 @@ type RankOptions struct {
 	// Lean drops what only a triage table shows (reasons, evidence lists),
 	// for callers that count episodes by label.
 	Lean bool
+	// Visit, when set, receives each matched episode instead of the heap:
+	// Episodes stays empty and Keep does not apply. A count holds what it
+	// counts, not the episodes. The episode is only valid during the call.
+	Visit func(*engine.Episode)
 }
 
 // Rank runs the AN0020 sequences query for q, reads the behaviour baselines
@@ -86,7 +90,11 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 				ep.Reasons, ep.Unknown, ep.Fired, ep.Actions, ep.Targets = nil, nil, nil, nil, nil
 				ep.Networks, ep.UserAgents, ep.Agents, ep.ConfigActions = nil, nil, nil, nil
 			}
-			top.offer(*ep)
+			if o.Visit != nil {
+				o.Visit(ep)
+			} else {
+				top.offer(*ep)
+			}
 			batch[i] = engine.Episode{} // the heap holds what is kept; let the rest go
 		}
 		return nil

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 
@@ -65,6 +66,20 @@ func TestRankKeepsTheEpisodeSet(t *testing.T) {
 	}
 	if want == 0 || want == len(plain) || high.Matched != want || len(high.Episodes) != want {
 		t.Errorf("minSeverity high kept %d (matched %d), want %d of %d", len(high.Episodes), high.Matched, want, len(plain))
+	}
+	// Visit sees the matched episodes, scored as the heap keeps them, and
+	// nothing is kept.
+	scores := map[string]int{}
+	for _, ep := range high.Episodes {
+		scores[ep.ID] = ep.Score
+	}
+	visited := map[string]int{}
+	seen, err := st.Rank(context.Background(), q, store.RankOptions{Visit: func(ep *engine.Episode) { visited[ep.ID] = ep.Score }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(visited, scores) || len(seen.Episodes) != 0 || seen.Matched != want {
+		t.Errorf("Visit saw %d episodes (matched %d, kept %d), want the %d that minSeverity high keeps, with their scores", len(visited), seen.Matched, len(seen.Episodes), want)
 	}
 	if !strings.Contains(all.SQL, "tt_actors") || !strings.Contains(all.SQL, "windowFunnel") {
 		t.Errorf("executed SQL lacks the sequence or baseline statements:\n%s", all.SQL)
