@@ -16,10 +16,11 @@ type identity struct {
 	tenant, source, actorID, actorName, appID, appName string
 }
 
-// identities reads the identity of every key hash in keys, once per
-// key; spans are the actors the keys belong to. It runs once per request, before the batches: the candidates' names
-// are a few hundred bytes per key, and reading them for each batch cost a
-// pass over the rollup per batch. It returns the statement.
+// identities reads the identity of every key hash in keys, once per key;
+// spans are the actors the keys belong to, which bound the read. It runs
+// once per request, before the batches: the candidates' names are a few
+// hundred bytes per key, and reading them for each batch cost a pass over
+// the rollup per batch. It returns the statement.
 func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, keys []uint64, spans []chsql.ActorSpan) (map[uint64]identity, string, error) {
 	if len(keys) == 0 {
 		return nil, "", nil
