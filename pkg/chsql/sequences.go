@@ -114,7 +114,14 @@ func (s SequenceSpec) candidateFilters() (numeric, text []string) {
 //     by key, event_time, event_id — the order the engine streams in.
 func Sequences(s SequenceSpec) (string, error) {
 	stmt, _, err := build(s, "")
-	return stmt, err
+	if err != nil {
+		return "", err
+	}
+	key := strings.Join(s.CorrelateBy, ", ")
+	if s.Compact() {
+		key = schema.KeyHashColumn
+	}
+	return stmt + "\nORDER BY " + key + ", event_time, event_id", nil
 }
 
 // CandidatesTable is the external table (column k UInt64) of the candidate
@@ -146,10 +153,7 @@ func CompactRows(s SequenceSpec, span ActorSpan) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// build ends with the ORDER BY of the one-statement path; the compact
-	// pass replaces it with the actor bounds.
-	body, _, _ := strings.Cut(stmt, "\nORDER BY ")
-	return body + "\n  AND actor_id >= " + Quote(span.First) + " AND actor_id <= " + Quote(span.Last), nil
+	return stmt + "\n  AND actor_id >= " + Quote(span.First) + " AND actor_id <= " + Quote(span.Last), nil
 }
 
 // CompactCandidateColumns are what CompactCandidates returns per key hash
@@ -201,8 +205,10 @@ func Candidates(s SequenceSpec) (string, error) {
 	return candidates, err
 }
 
-// build returns the whole statement and its first pass. The second pass
-// reads its keys from the first pass, or from keySet when that is given.
+// build returns the whole statement, without an ORDER BY (Sequences adds
+// the engine's order; the compact pass leaves the sorting to Go), and its
+// first pass. The second pass reads its keys from the first pass, or from
+// keySet when that is given.
 func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	if err := schema.CheckIdentifier("database", s.Database); err != nil {
 		return "", "", err
@@ -231,7 +237,6 @@ func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	for i, f := range s.CorrelateBy {
 		nonEmpty[i] = f + " != ''"
 	}
-	keyList := strings.Join(s.CorrelateBy, ", ")
 	hash := s.keyHash()
 	numeric, text := s.candidateFilters()
 	r := rolePreds(s.Role, s.MinSensitivity, s.SensitiveNeedsToken)
@@ -277,19 +282,17 @@ func build(s SequenceSpec, keySet string) (stmt, candidates string, err error) {
 	cols := RowColumns
 	nonEmptyKey := strings.Join(nonEmpty, " AND ")
 	if s.Compact() {
-		cols, keyList, nonEmptyKey = CompactColumns, schema.KeyHashColumn, schema.KeyHashColumn+" != 0"
+		cols, nonEmptyKey = CompactColumns, schema.KeyHashColumn+" != 0"
 	}
 	stmt = fmt.Sprintf(`SELECT %s
 FROM %s.%s
 PREWHERE %s %s (
   %s
   )
-WHERE %s
-ORDER BY %s, event_time, event_id`,
+WHERE %s`,
 		strings.Join(cols, ", "), s.Database, s.Table,
 		hash, in, keySet,
-		where(rangeCond, nonEmptyKey, filters, "("+r.access+" OR "+r.sensitive+" OR "+r.revoke+")"),
-		keyList)
+		where(rangeCond, nonEmptyKey, filters, "("+r.access+" OR "+r.sensitive+" OR "+r.revoke+")"))
 	return stmt, candidates, nil
 }
 
