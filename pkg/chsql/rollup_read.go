@@ -95,8 +95,7 @@ GROUP BY value, day`, MaxActorDayNetworks, strings.Join(lists, ",\n  "), s.rollu
 	if s.NearFrom.IsZero() {
 		return part(near, s.days())
 	}
-	y, m, d := s.NearFrom.UTC().Date()
-	split := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	split := s.NearFrom.UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)
 	if !split.After(s.WindowStart) {
 		return part(near, s.days())
 	}
