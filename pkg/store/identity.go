@@ -16,16 +16,16 @@ type identity struct {
 	tenant, source, actorID, actorName, appID, appName string
 }
 
-// identities reads the identity of every key hash in keys, once per key;
-// spans are the actors the keys belong to, which bound the read. It runs
-// once per request, before the batches: the candidates' names are a few
-// hundred bytes per key, and reading them for each batch cost a pass over
-// the rollup per batch. It returns the statement.
-func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, keys []uint64, spans []chsql.ActorSpan) (map[uint64]identity, string, error) {
-	if len(keys) == 0 {
+// identities reads the identity of every candidate key, once per key; the
+// candidates' actors bound the read. It runs once per request, before the
+// batches: the candidates' names are a few hundred bytes per key, and
+// reading them for each batch cost a pass over the rollup per batch. It
+// returns the statement.
+func (st *Store) identities(ctx context.Context, q *models.Query, table TableInfo, cands []candidate) (map[uint64]identity, string, error) {
+	if len(cands) == 0 {
 		return nil, "", nil
 	}
-	sql, err := chsql.Identity(st.baselineSpec(q, table, q.From.Add(-q.MaxSpan)), spans)
+	sql, err := chsql.Identity(st.baselineSpec(q, table, q.From.Add(-q.MaxSpan)), actorSpans(cands))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
@@ -33,12 +33,12 @@ func (st *Store) identities(ctx context.Context, q *models.Query, table TableInf
 	if err != nil {
 		return nil, sql, err
 	}
-	for _, k := range keys {
-		if err := tbl.Append(k); err != nil {
+	for _, c := range cands {
+		if err := tbl.Append(c.hash); err != nil {
 			return nil, sql, err
 		}
 	}
-	ids := make(map[uint64]identity, len(keys))
+	ids := make(map[uint64]identity, len(cands))
 	err = st.stream(ctx, sql, tbl, func(rows driverRows) error {
 		for rows.Next() {
 			var k uint64

@@ -134,29 +134,20 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 	if err != nil {
 		return fail(err)
 	}
-	hashes := make([]uint64, len(cands))
-	for i, c := range cands {
-		hashes[i] = c.hash
-	}
-	ids, idSQL, err := st.identities(ctx, q, table, hashes, actorSpans(cands))
+	ids, idSQL, err := st.identities(ctx, q, table, cands)
 	if idSQL != "" {
 		sqls = append(sqls, idSQL)
 	}
 	if err != nil {
 		return fail(err)
 	}
-	hashes = nil
 	if apps != nil && len(ids) > 0 {
-		seen := map[string]bool{}
-		var list []string
+		list := make([]string, 0, len(ids))
 		for _, id := range ids {
-			if !seen[id.appID] {
-				seen[id.appID] = true
-				list = append(list, id.appID)
-			}
+			list = append(list, id.appID)
 		}
 		slices.Sort(list)
-		if err := apps(list); err != nil {
+		if err := apps(slices.Compact(list)); err != nil {
 			return fail(err)
 		}
 	}
@@ -188,19 +179,6 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 				return fail(err)
 			}
 		}
-		tbl, err := ext.NewTable(chsql.CandidatesTable, ext.Column("k", "UInt64"))
-		if err != nil {
-			return fail(err)
-		}
-		for _, c := range b.keys {
-			if err := tbl.Append(c.hash); err != nil {
-				return fail(err)
-			}
-		}
-		rowsSQL, err := chsql.CompactRows(spec, b.span)
-		if err != nil {
-			return fail(fmt.Errorf("%w: %v", models.ErrInvalidQuery, err))
-		}
 		var held []engine.Episode
 		det, err := engine.NewDetector(q.DetectParams(st.settings), func(ep engine.Episode) error {
 			held = append(held, ep)
@@ -209,16 +187,9 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 		if err != nil {
 			return fail(fmt.Errorf("%w: %v", models.ErrInvalidQuery, err))
 		}
-		rd := newRowReader(true)
-		rows = slices.Grow(rows[:0], int(min(b.rows, uint64(batchRows)))*9/8)
-		sql, err := st.run(ctx, statement{sql: rowsSQL, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, func(scan func(...any) error) error {
-			r, err := rd.read(scan)
-			if err == nil {
-				rows = append(rows, r)
-			}
-			return err
-		})
-		if first { // the statements of one batch stand for all
+		var sql string
+		rows, sql, err = st.readBatch(ctx, q, spec, b, rows[:0])
+		if first && sql != "" { // the statements of one batch stand for all
 			sqls, first = append(sqls, sql), false
 		}
 		if err != nil {
@@ -246,6 +217,35 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 		return fail(err)
 	}
 	return strings.Join(sqls, "\n\n"), nil
+}
+
+// readBatch reads the access, sensitive and revoke rows of one batch of
+// candidate keys, in no order, appending them to rows (whose storage the
+// caller reuses from batch to batch). It returns the statement.
+func (st *Store) readBatch(ctx context.Context, q *models.Query, spec chsql.SequenceSpec, b candidateBatch, rows []engine.Row) ([]engine.Row, string, error) {
+	tbl, err := ext.NewTable(chsql.CandidatesTable, ext.Column("k", "UInt64"))
+	if err != nil {
+		return rows, "", err
+	}
+	for _, c := range b.keys {
+		if err := tbl.Append(c.hash); err != nil {
+			return rows, "", err
+		}
+	}
+	sql, err := chsql.CompactRows(spec, b.span)
+	if err != nil {
+		return rows, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+	}
+	rd := newRowReader(true)
+	rows = slices.Grow(rows, int(min(b.rows, uint64(batchRows)))*9/8)
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, func(scan func(...any) error) error {
+		r, err := rd.read(scan)
+		if err == nil {
+			rows = append(rows, r)
+		}
+		return err
+	})
+	return rows, sql, err
 }
 
 // detector is what streams rows into episodes: the AN0020 and AN0528 rules.
