@@ -5,8 +5,6 @@ import (
 	"slices"
 
 	"github.com/tokentrail/tokentrail/pkg/chsql"
-	"github.com/tokentrail/tokentrail/pkg/engine"
-	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
 // batchRows is about how many rows one batch of the compact path holds
@@ -77,54 +75,4 @@ func actorSpans(cands []candidate) []chsql.ActorSpan {
 		out = append(out, sp)
 	}
 	return out
-}
-
-// detectSorted feeds rows to det in the order the engine streams in (key
-// hash, event_time, event_id), then closes det. It sorts positions, not
-// the rows themselves, which are large.
-func detectSorted(rows []engine.Row, det detector) error {
-	order := make([]int32, len(rows))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &rows[i], &rows[j]
-		return cmp.Or(cmp.Compare(a.KeyHash, b.KeyHash), a.EventTime.Compare(b.EventTime), cmp.Compare(a.EventID, b.EventID), cmp.Compare(i, j))
-	})
-	for _, i := range order {
-		if err := det.Add(rows[i]); err != nil {
-			return err
-		}
-	}
-	return det.Close()
-}
-
-// rowReader scans the rows of a sequences statement: chsql.CompactColumns
-// when compact, else chsql.RowColumns.
-type rowReader struct {
-	r                  engine.Row
-	category, authMeth string
-	dest               []any
-}
-
-func newRowReader(compact bool) *rowReader {
-	rd := &rowReader{}
-	r := &rd.r
-	if compact {
-		rd.dest = []any{&r.KeyHash, &r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &rd.category, &rd.authMeth,
-			&r.TokenID, &r.SrcIP, &r.AgentHash, &r.TargetName, &r.Sensitivity}
-	} else {
-		rd.dest = []any{&r.EventTime, &r.EventID, &r.Tenant, &r.Source, &r.Action, &rd.category, &rd.authMeth,
-			&r.ActorID, &r.ActorName, &r.AppID, &r.AppName, &r.TokenID, &r.SrcIP, &r.UserAgent, &r.TargetName, &r.Sensitivity}
-	}
-	return rd
-}
-
-// read scans one row and returns a copy of it.
-func (rd *rowReader) read(scan func(...any) error) (engine.Row, error) {
-	if err := scan(rd.dest...); err != nil {
-		return engine.Row{}, err
-	}
-	rd.r.Category, rd.r.AuthMethod = event.Category(rd.category), event.AuthMethod(rd.authMeth)
-	return rd.r, nil
 }

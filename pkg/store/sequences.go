@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/ext"
 
@@ -42,7 +43,8 @@ func (st *Store) Sequences(ctx context.Context, q *models.Query, emit func(engin
 // statement. apps and fn run between statements, never while one streams,
 // so they may run statements of their own without one request holding two
 // connections (two panels each waiting for a second connection could
-// otherwise starve a small pool).
+// otherwise starve a small pool). fn must not keep the batch: its storage
+// is reused for the next.
 //
 // For the default key on a table with key_hash (the compact path) the
 // first pass returns the candidate keys' hashes with their actors and row
@@ -96,7 +98,7 @@ func (st *Store) sequences(ctx context.Context, q *models.Query, apps func([]str
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	if sql, err = st.detect(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, false, det); err != nil {
+	if sql, err = st.detect(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, det); err != nil {
 		return sql, err
 	}
 	return sql, inBatches(held, fn)
@@ -153,52 +155,62 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 	}
 	approved := st.settings.ApprovedSet()
 	// Row batches are cut small (batchRows) to bound the rows held; their
-	// episodes are handed on in batches of up to keyBatch keys, because
-	// what fn does per batch (the baselines) costs per statement as much
-	// as per key.
-	var pending [][]engine.Episode
-	pendingKeys, pendingEps := 0, 0
+	// episodes are gathered in one buffer and handed on in batches of up
+	// to keyBatch keys, because what fn does per batch (the baselines)
+	// costs per statement as much as per key. fn does not keep the slice,
+	// so the buffer serves every batch: gathering each batch into a fresh
+	// slice of the right size held two copies of it at every hand-over.
+	var pending []engine.Episode
+	pendingKeys := 0
 	flush := func() error {
-		if pendingEps == 0 {
-			return nil
+		var err error
+		if len(pending) > 0 {
+			err = fn(pending)
 		}
-		// One copy into a slice of the right size: appending episodes,
-		// which are large, one by one cost 0.5 s of doubling at 10M.
-		all := make([]engine.Episode, 0, pendingEps)
-		for _, p := range pending {
-			all = append(all, p...)
-		}
-		pending, pendingKeys, pendingEps = nil, 0, 0
-		return fn(all)
+		clear(pending) // let the handed-on episodes' lists go before the buffer refills
+		pending, pendingKeys = pending[:0], 0
+		return err
 	}
-	var rows []engine.Row
+	batches := candidateBatches(cands, keyBatch, batchRows)
+	// One buffer for every batch's rows, sized once for the largest
+	// (revokes, which the first pass does not count, come on top): growing
+	// it batch by batch copied the rows held so far each time.
+	var most uint64
+	for _, b := range batches {
+		most = max(most, b.rows)
+	}
+	rows := make([]compactRow, 0, int(min(most, uint64(batchRows)))*9/8)
 	first := true
-	for _, b := range candidateBatches(cands, keyBatch, batchRows) {
+	for _, b := range batches {
 		if pendingKeys > 0 && pendingKeys+len(b.keys) > keyBatch {
 			if err := flush(); err != nil {
 				return fail(err)
 			}
 		}
-		var held []engine.Episode
+		start := len(pending)
 		det, err := engine.NewDetector(q.DetectParams(st.settings), func(ep engine.Episode) error {
-			held = append(held, ep)
+			pending = append(pending, ep)
 			return nil
 		})
 		if err != nil {
 			return fail(fmt.Errorf("%w: %v", models.ErrInvalidQuery, err))
 		}
-		var sql string
-		rows, sql, err = st.readBatch(ctx, q, spec, b, rows[:0])
+		var (
+			sql string
+			loc *time.Location
+		)
+		rows, loc, sql, err = st.readBatch(ctx, q, spec, b, rows[:0])
 		if first && sql != "" { // the statements of one batch stand for all
 			sqls, first = append(sqls, sql), false
 		}
 		if err != nil {
 			return fail(err)
 		}
-		if err := detectSorted(rows, det); err != nil {
+		if err := detectSorted(rows, loc, det); err != nil {
 			return fail(err)
 		}
 		clear(rows) // let the batch's strings go before the next one arrives
+		held := pending[start:]
 		if err := name(q, ids, held); err != nil {
 			return fail(err)
 		}
@@ -210,7 +222,8 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 			}
 			kept = append(kept, ep)
 		}
-		pending, pendingEps = append(pending, kept), pendingEps+len(kept)
+		clear(held[len(kept):])
+		pending = pending[:start+len(kept)]
 		pendingKeys += len(b.keys)
 	}
 	if err := flush(); err != nil {
@@ -221,23 +234,23 @@ func (st *Store) compactSequences(ctx context.Context, q *models.Query, spec chs
 
 // readBatch reads the access, sensitive and revoke rows of one batch of
 // candidate keys, in no order, appending them to rows (whose storage the
-// caller reuses from batch to batch). It returns the statement.
-func (st *Store) readBatch(ctx context.Context, q *models.Query, spec chsql.SequenceSpec, b candidateBatch, rows []engine.Row) ([]engine.Row, string, error) {
+// caller reuses from batch to batch). It returns the rows, the location of
+// their times and the statement.
+func (st *Store) readBatch(ctx context.Context, q *models.Query, spec chsql.SequenceSpec, b candidateBatch, rows []compactRow) ([]compactRow, *time.Location, string, error) {
 	tbl, err := ext.NewTable(chsql.CandidatesTable, ext.Column("k", "UInt64"))
 	if err != nil {
-		return rows, "", err
+		return rows, nil, "", err
 	}
 	for _, c := range b.keys {
 		if err := tbl.Append(c.hash); err != nil {
-			return rows, "", err
+			return rows, nil, "", err
 		}
 	}
 	sql, err := chsql.CompactRows(spec, b.span)
 	if err != nil {
-		return rows, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
+		return rows, nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	rd := newRowReader(true)
-	rows = slices.Grow(rows, int(min(b.rows, uint64(batchRows)))*9/8)
+	rd := newCompactReader()
 	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, func(scan func(...any) error) error {
 		r, err := rd.read(scan)
 		if err == nil {
@@ -245,7 +258,7 @@ func (st *Store) readBatch(ctx context.Context, q *models.Query, spec chsql.Sequ
 		}
 		return err
 	})
-	return rows, sql, err
+	return rows, rd.loc, sql, err
 }
 
 // detector is what streams rows into episodes: the AN0020 and AN0528 rules.
@@ -254,11 +267,10 @@ type detector interface {
 	Close() error
 }
 
-// detect streams stmt's rows, in key order, into det and closes it. compact
-// says the rows are chsql.CompactColumns rather than chsql.RowColumns. It
-// returns the SQL as executed.
-func (st *Store) detect(ctx context.Context, stmt statement, compact bool, det detector) (string, error) {
-	rd := newRowReader(compact)
+// detect streams stmt's rows (chsql.RowColumns), in key order, into det
+// and closes it. It returns the SQL as executed.
+func (st *Store) detect(ctx context.Context, stmt statement, det detector) (string, error) {
+	rd := newRowReader()
 	sql, err := st.run(ctx, stmt, func(scan func(...any) error) error {
 		r, err := rd.read(scan)
 		if err != nil {

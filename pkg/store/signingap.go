@@ -42,5 +42,5 @@ func (st *Store) signinGaps(ctx context.Context, q *models.Query, emit func(engi
 	if err != nil {
 		return sql, fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
-	return st.detect(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, false, det)
+	return st.detect(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters)}, det)
 }
