@@ -2,8 +2,6 @@ package event
 
 import (
 	"net/netip"
-
-	"regexp"
 	"strings"
 
 	"github.com/go-faster/city"
@@ -45,9 +43,6 @@ func NetworkPrefix(ip string) string {
 	return netip.AddrFrom16(m).String() + "/48"
 }
 
-// agentDigits matches version numbers in a user agent.
-var agentDigits = regexp.MustCompile(`[0-9]+`)
-
 // MaxAgentFamily bounds AgentFamily's result, in bytes.
 const MaxAgentFamily = 200
 
@@ -56,8 +51,24 @@ const MaxAgentFamily = 200
 // release. Clients update themselves all the time; a new family, not a new
 // version, is what "a user agent this key never used" means. ClickHouse
 // applies the same rule (chsql's agent expression).
+//
+// The digits are dropped byte by byte, as ClickHouse's replaceRegexpAll
+// with the pattern [0-9]+ drops them. A regular expression did the same at
+// 12 times the cost on three common agents (1.3 us against 0.1 us), and
+// the risk scoring takes the family of every user agent of every baseline
+// day: 0.35 s of a 10M-event ranking went there.
 func AgentFamily(ua string) string {
-	f := agentDigits.ReplaceAllString(ua, "")
+	f := ua
+	if i := strings.IndexAny(ua, "0123456789"); i >= 0 {
+		b := make([]byte, i, len(ua))
+		copy(b, ua[:i])
+		for j := i + 1; j < len(ua); j++ {
+			if c := ua[j]; c < '0' || c > '9' {
+				b = append(b, c)
+			}
+		}
+		f = string(b)
+	}
 	if len(f) > MaxAgentFamily {
 		f = f[:MaxAgentFamily]
 	}

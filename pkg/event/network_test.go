@@ -1,6 +1,7 @@
 package event
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,10 @@ func TestAgentFamily(t *testing.T) {
 		{"Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17531)", "Microsoft Office/. (Windows NT .; Microsoft Outlook ..)"},
 		{"", ""},
 		{strings.Repeat("a", 300), strings.Repeat("a", MaxAgentFamily)},
+		{strings.Repeat("a1", 300), strings.Repeat("a", 300)[:MaxAgentFamily]}, // digits go before the cut
+		{"7", ""},
+		{"curl/8.4.0\xff\xfe9", "curl/..\xff\xfe"},   // bytes, not runes: invalid UTF-8 stays
+		{"agent/\u0661\u0662", "agent/\u0661\u0662"}, // only ASCII digits, as [0-9] in ClickHouse
 	}
 	for _, tc := range tests {
 		if got := AgentFamily(tc.ua); got != tc.want {
@@ -44,4 +49,22 @@ func TestAgentFamily(t *testing.T) {
 	if AgentFamily("git/2.45.2") != AgentFamily("git/2.39.1") {
 		t.Error("two git versions must share a family")
 	}
+}
+
+// FuzzAgentFamily holds AgentFamily to the rule ClickHouse applies: every
+// match of [0-9]+ replaced by nothing, then the first MaxAgentFamily bytes.
+func FuzzAgentFamily(f *testing.F) {
+	for _, s := range []string{"", "0", "python-requests/2.32.3", "\xff1\xfe", "a1b22c333", strings.Repeat("9a", 200)} {
+		f.Add(s)
+	}
+	digits := regexp.MustCompile(`[0-9]+`)
+	f.Fuzz(func(t *testing.T, ua string) {
+		want := digits.ReplaceAllString(ua, "")
+		if len(want) > MaxAgentFamily {
+			want = want[:MaxAgentFamily]
+		}
+		if got := AgentFamily(ua); got != want {
+			t.Errorf("AgentFamily(%q) = %q, want %q", ua, got, want)
+		}
+	})
 }
