@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS db.events_days
 ENGINE = AggregatingMergeTree()
 PARTITION BY toYYYYMM(day)
 ORDER BY (dim, value, day)
-SETTINGS index_granularity = 1024;
+SETTINGS index_granularity = 256;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS db.events_days_mv TO db.events_days
 AS WITH toFixedString(concat(substring(IPv6StringToNum(src_ip), 1, 6), unhex('00000000000000000000')), 16) AS v6net,
