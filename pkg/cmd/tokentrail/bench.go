@@ -135,6 +135,7 @@ func printSummary(out io.Writer, results []sizeResult, runs int) {
 	row("timeline of the top actor", func(r sizeResult) string { return ms(r.timeline) })
 	row("peak live Go heap in process", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.live)) })
 	row("  with garbage not yet collected", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.objects)) })
+	row("  held before the query (the bench's own)", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.before)) })
 	row("plugin peak RSS (VmHWM)", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.rss)) })
 	fmt.Fprintln(out, "  targets (issue 9):")
 	row("  sequences <= 2x count scan", func(r sizeResult) string {
@@ -201,9 +202,18 @@ func timeRunsWithin(n int, budget time.Duration, fn func() error) timing {
 }
 
 // heapPeaks are the largest heap readings while a query ran: live is what
-// the last collection found reachable (what the query holds), objects also
-// counts garbage not yet collected (what GOGC's pacing adds on top).
-type heapPeaks struct{ live, objects uint64 }
+// the last collection found reachable (what the query holds, on top of
+// what the process held before it), objects also counts garbage not yet
+// collected (what GOGC's pacing adds on top). before is the live heap
+// just before the runs: the bench's own, which the plugin does not carry.
+type heapPeaks struct{ live, objects, before uint64 }
+
+// liveHeap is the live heap the last collection found.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
 
 // sampleHeap records the largest heap readings every millisecond until
 // stopped. runtime/metrics reads them without stopping the world.

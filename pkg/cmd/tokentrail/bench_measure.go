@@ -171,6 +171,7 @@ func measureSize(ctx context.Context, env benchEnv, table string, events int, ou
 	// the yardsticks does not count against the query.
 	runtime.GC()
 	runtime.GC() // twice: sync.Pool buffers survive the first
+	r.heap.before = liveHeap()
 	rank := timeRuns(env.runs, func() error {
 		stop := sampleHeap(&r.heap)
 		defer stop()
