@@ -4,6 +4,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+
 	"github.com/tokentrail/tokentrail/pkg/engine"
 )
 
@@ -70,6 +72,15 @@ func (c *Counter) Add(ep *engine.Episode) {
 	if series {
 		s.buckets[int(ep.FirstSensitive.Sub(c.start)/c.step)]++
 	}
+}
+
+// Frames is the response for what was counted: CountsTimeSeries' frames
+// for a counter from NewSeriesCounter, CountsNumeric's frame otherwise.
+func (c *Counter) Frames(executedSQL string) data.Frames {
+	if c.step > 0 {
+		return c.TimeSeries(executedSQL)
+	}
+	return data.Frames{c.Numeric(executedSQL)}
 }
 
 // sorted returns the label sets ordered by their values, so output order

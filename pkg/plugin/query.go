@@ -101,22 +101,21 @@ func sequencesFrame(ranked *store.Ranked, q *models.Query) *data.Frame {
 func (d *Datasource) sequenceCounts(ctx context.Context, q *models.Query, dq backend.DataQuery) backend.DataResponse {
 	// Counted as they are scored: what is held is one entry per label set
 	// (and bucket), not the episodes of the range.
-	counter := frames.NewCounter(q.GroupBy)
+	var counter *frames.Counter
 	if q.Format == models.FormatTimeseries {
 		if err := models.CheckBucketRange(q.From, q.To); err != nil {
 			return errorResponse(err)
 		}
 		counter = frames.NewSeriesCounter(q.GroupBy, q.From, q.To, bucket(dq))
+	} else {
+		counter = frames.NewCounter(q.GroupBy)
 	}
 	// Lean: counts carry labels and times, not evidence.
 	ranked, err := d.store.Rank(ctx, q, store.RankOptions{Lean: true, Visit: counter.Add})
 	if err != nil {
 		return errorResponse(err)
 	}
-	if q.Format == models.FormatTimeseries {
-		return backend.DataResponse{Frames: counter.TimeSeries(ranked.SQL)}
-	}
-	return backend.DataResponse{Frames: data.Frames{counter.Numeric(ranked.SQL)}}
+	return backend.DataResponse{Frames: counter.Frames(ranked.SQL)}
 }
 
 // bucket is the time-series interval: Grafana's own interval for the panel,
