@@ -16,11 +16,15 @@ import (
 
 // keyBatch is how many keys' episodes and history are held at a time: it
 // bounds memory whatever the number of keys in the range. batchRows (see
-// batches.go) bounds the rows held. At 10M events, 500 keys held a live
-// heap of 72 MB against 162 MB at 2,000, in the same time (15-16 s),
-// because the rollup's reads are lookups by index; 250 held 56 MB and took
-// 2 s longer (measured).
-var keyBatch = 500
+// batches.go) bounds the rows held. The rollup's reads are lookups by
+// index, so smaller runs cost little more in statements. Measured in
+// process on the bench's organisation, alternating runs:
+//   - 10M events: 250 keys held a live heap of 46-50 MB against 60-68 MB
+//     at 500, in the same 13-16 s (500 had held 72 MB against 162 MB at
+//     2,000, before rows were compact);
+//   - 1M: 28-30 MB against 38-43 MB, in the same 1.0-1.2 s;
+//   - 125 keys: 41 MB at 10M, but 1.35 s instead of 1.15 s at 1M.
+var keyBatch = 250
 
 // Sequences runs the AN0020 reduction for q and calls emit for every
 // episode, each key's episodes together and in time order. It returns the
