@@ -36,6 +36,25 @@ type Host struct {
 // Launch starts binary as a Grafana backend plugin. Plugin logs (hclog JSON
 // on stderr, as Grafana receives them) go to logs.
 func Launch(binary string, logs io.Writer) (*Host, error) {
+	return LaunchWith(binary, Options{Logs: logs})
+}
+
+// Options tune LaunchWith.
+type Options struct {
+	// Logs receives the plugin's log records, as Launch's logs.
+	Logs io.Writer
+	// Stderr, when set, also receives every line the process writes to
+	// stderr, raw: what the Go runtime prints there (a GODEBUG trace)
+	// is not a log record.
+	Stderr io.Writer
+	// Env is added to the environment Grafana would pass (KEY=value).
+	Env []string
+}
+
+// LaunchWith is Launch with more control over the process, for
+// measurements.
+func LaunchWith(binary string, o Options) (*Host, error) {
+	logs := o.Logs
 	if _, err := os.Stat(binary); err != nil {
 		return nil, fmt.Errorf("plugin binary %s: %w (build it with `go tool mage build:linux`)", binary, err)
 	}
@@ -46,6 +65,7 @@ func Launch(binary string, logs io.Writer) (*Host, error) {
 	// Grafana passes its version and a few settings through the
 	// environment; the plugin must not depend on anything else.
 	cmd.Env = append(os.Environ(), "GF_VERSION=12.2.0", "GF_EDITION=oss", "GF_PLUGIN_VERSION=0.1.0")
+	cmd.Env = append(cmd.Env, o.Env...)
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig: goplugin.HandshakeConfig{
 			ProtocolVersion:  grpcplugin.ProtocolVersion,
@@ -63,6 +83,7 @@ func Launch(binary string, logs io.Writer) (*Host, error) {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Managed:          false,
 		StartTimeout:     30 * time.Second,
+		Stderr:           o.Stderr,
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Name: "plugin.tokentrail", Output: logs, Level: hclog.Info,
 		}),

@@ -133,6 +133,12 @@ func printSummary(out io.Writer, results []sizeResult, runs int) {
 	row("sequenceCounts end to end", func(r sizeResult) string { return ms(r.counts) })
 	row("alert rule query, last hour", func(r sizeResult) string { return ms(r.alert) })
 	row("timeline of the top actor", func(r sizeResult) string { return ms(r.timeline) })
+	row("plugin's peak live Go heap (GC trace)", func(r sizeResult) string {
+		if r.pluginGCs == 0 {
+			return "no trace"
+		}
+		return fmt.Sprintf("%d MiB", r.pluginHeap>>20)
+	})
 	row("peak live Go heap in process", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.live)) })
 	row("  with garbage not yet collected", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.objects)) })
 	row("  held before the query (the bench's own)", func(r sizeResult) string { return fmt.Sprintf("%.1f MB", mb(r.heap.before)) })
@@ -147,7 +153,8 @@ func printSummary(out io.Writer, results []sizeResult, runs int) {
 	row("  sequences <= windowFunnel + 50%", func(r sizeResult) string {
 		return ratioVerdict(r.sequences, r.funnel, 1.5)
 	})
-	row("  live heap <= 64 MB", func(r sizeResult) string { return verdict(r.heap.live <= 64<<20) })
+	// The trace floors to whole MiB, so a reading of 64 may be up to 65.
+	row("  plugin's live heap <= 64 MB", func(r sizeResult) string { return verdict(r.pluginGCs > 0 && r.pluginHeap < 64<<20) })
 	row("  plugin RSS <= 150 MB", func(r sizeResult) string { return verdict(r.rss <= 150<<20) })
 	row("  alert rule query <= 100 ms", func(r sizeResult) string { return verdict(r.alert <= 100*time.Millisecond) })
 }

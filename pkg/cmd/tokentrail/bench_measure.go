@@ -50,6 +50,11 @@ type sizeResult struct {
 	sequences, counts, alert, timeline time.Duration
 	alertRows                          int
 	rss                                uint64
+	// pluginHeap is the largest live heap the plugin's GC trace showed
+	// over those queries, in whole MiB; pluginGCs how many collections
+	// it saw (0: no figure).
+	pluginHeap uint64
+	pluginGCs  int
 }
 
 // readStats is what ClickHouse reported reading for one call, summed over
@@ -194,7 +199,10 @@ func measureSize(ctx context.Context, env benchEnv, table string, events int, ou
 // endToEnd launches the plugin binary for one table and times what the
 // dashboards and the alert rule send it.
 func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Variant, jsonData map[string]any, r *sizeResult, actor string, from, to time.Time, out io.Writer) error {
-	host, err := pluginhost.Launch(env.binary, io.Discard)
+	// The runtime's GC trace gives the plugin's own live heap, which the
+	// in-process figure cannot separate from the bench's.
+	trace := &gcTrace{}
+	host, err := pluginhost.LaunchWith(env.binary, pluginhost.Options{Logs: io.Discard, Stderr: trace, Env: []string{"GODEBUG=gctrace=1"}})
 	if err != nil {
 		return err
 	}
@@ -221,6 +229,7 @@ func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Varia
 			{RefID: "A", JSON: json.RawMessage(bq.json), TimeRange: backend.TimeRange{From: bq.from, To: bq.to}},
 		}}
 		var rows int
+		trace.reset()
 		// One more run than the others: the first also connects.
 		t := timeRuns(env.runs+1, func() error {
 			resp, err := host.QueryData(ctx, req)
@@ -239,7 +248,10 @@ func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Varia
 		if bq.took == &r.alert {
 			r.alertRows = rows
 		}
-		fmt.Fprintf(out, "  %-28s %9s  (%d rows in the first frame)\n", bq.name, ms(t.median), rows)
+		heap, gcs := trace.peak()
+		r.pluginHeap, r.pluginGCs = max(r.pluginHeap, heap), r.pluginGCs+gcs
+		fmt.Fprintf(out, "  %-28s %9s  (%d rows in the first frame; plugin live heap peak %d MiB over %d collections)\n",
+			bq.name, ms(t.median), rows, heap>>20, gcs)
 	}
 	r.rss = processPeakRSS(host.Pid())
 	return benchPosture(ctx, postureBench{store: st, host: host, pc: pc, db: env.db, table: jsonData["table"].(string), variant: v, to: to, runs: env.runs}, out)
