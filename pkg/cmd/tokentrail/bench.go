@@ -32,7 +32,8 @@ var benchEnd = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 // size in --widen: ClickHouse's own yardsticks (count scan, windowFunnel,
 // a self-join), store.Rank in process (heap, rows and bytes read), and
 // the plugin binary end to end (sequences with baselines, sequenceCounts,
-// the alert rule's query, a timeline, RSS, the posture queries). Every
+// the alert rule's query, a timeline, RSS and the live heap from the
+// plugin's GC trace, the posture queries). Every
 // figure is a median of --runs against the same server in the same run.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
