@@ -137,6 +137,7 @@ type topN struct {
 func (t *topN) Len() int           { return len(t.eps) }
 func (t *topN) Less(i, j int) bool { return risk.Compare(&t.eps[i], &t.eps[j]) > 0 }
 func (t *topN) Swap(i, j int)      { t.eps[i], t.eps[j] = t.eps[j], t.eps[i] }
+
 // Push appends x, growing the storage by doubling but never past cap: at
 // the frame's 10,000 episodes plain doubling would reserve 16,384 (about
 // 3 MB of room never used at 10M events).
