@@ -131,7 +131,7 @@ SELECT %s, toDate(event_time) AS day,
   uniqExactIf(target_name, %s AND target_name != '') AS targets,
   countIf(category = 'config_change') AS config_changes,
   groupBitOr(%s) AS hours,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArray(%s)), 1, %d) AS networks,
+  %s AS networks,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, %d))), 1, %d) AS agents,
   arraySlice(groupUniqArrayIf(action, category = 'config_change'), 1, %d) AS config_actions
 FROM %s.%s
@@ -139,14 +139,15 @@ PREWHERE %s
 WHERE %s IN (SELECT %s FROM %s)
 GROUP BY %s, day
 ORDER BY %s, day`,
-		NetworkWith(s.ServerMajor), cols, sensitive, sensitive, hourBit, "net", MaxDayNetworks, maxAgentLength, MaxDayAgents, MaxDayConfigActions,
+		NetworkWith(s.ServerMajor), cols, sensitive, sensitive, hourBit, hashed(fmt.Sprintf("arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, %d)", MaxDayNetworks)), maxAgentLength, MaxDayAgents, MaxDayConfigActions,
 		s.Database, s.Table, where(prewhere...), tuple(s.CorrelateBy), cols, KeysTable, cols, cols), nil
 }
 
 // ActorDays returns, per actor identity and UTC day, the actor's habits
 // over every app and source: sign-in times, token use, hours, networks,
 // the networks of the actor's token-free activity (sign-ins, browser work,
-// SSH), and which apps' tokens each network served ("network|app"): where
+// SSH), and which apps' tokens each network served (two parallel lists,
+// network_app_nets and network_app_apps): where
 // the person really was that day, with all of their devices. An identity is an actor id or a lower-cased e-mail
 // address, so a Google or Slack actor meets their Okta sign-ins by e-mail.
 func ActorDays(s BaselineSpec) (string, error) {
@@ -162,10 +163,10 @@ SELECT ident, toDate(event_time) AS day,
   countIf(%s) AS token_events,
   countIf(%s) AS signins,
   groupBitOr(%s) AS hours,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArray(%s)), 1, %d) AS networks,
-  arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(%s, NOT %s)), 1, %d) AS presence_networks,
+  %s AS networks,
+  %s AS presence_networks,
   arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), %s), 1, %d) AS signin_times,
-  arraySlice(groupUniqArrayIf(concat(net, '|', app_id), %s AND net != '' AND app_id != ''), 1, %d) AS network_apps
+  %s
 FROM %s.%s
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
 PREWHERE %s
@@ -173,8 +174,11 @@ WHERE (actor_id IN (SELECT ident FROM %s) OR lower(actor_name) IN (SELECT ident 
   AND ident IN (SELECT ident FROM %s)
 GROUP BY ident, day
 ORDER BY ident, day`,
-		NetworkWith(s.ServerMajor), accessPred, signinSQL, hourBit, "net", MaxActorDayNetworks, "net", accessPred, MaxDayNetworks, signinSQL, MaxDaySigninTimes,
-		accessPred, MaxActorDayNetworks,
+		NetworkWith(s.ServerMajor), accessPred, signinSQL, hourBit,
+		hashed(fmt.Sprintf("arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, %d)", MaxActorDayNetworks)),
+		hashed(fmt.Sprintf("arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, NOT %s)), 1, %d)", accessPred, MaxDayNetworks)),
+		signinSQL, MaxDaySigninTimes,
+		networkAppLists(fmt.Sprintf("arraySlice(groupUniqArrayIf(concat(net, '|', app_id), %s AND net != '' AND app_id != ''), 1, %d)", accessPred, MaxActorDayNetworks)),
 		s.Database, s.Table, s.window(), ActorsTable, ActorsTable, ActorsTable), nil
 }
 
@@ -245,4 +249,18 @@ func tuple(cols []string) string {
 		return cols[0]
 	}
 	return "(" + strings.Join(cols, ", ") + ")"
+}
+
+// hashed is list, an array of strings, as cityHash64 of each (event.Hash):
+// the baselines only test networks for membership, and numbers cost the
+// scorer far less to decode and hold than text.
+func hashed(list string) string { return "arrayMap(h -> cityHash64(h), " + list + ")" }
+
+// networkAppLists splits list, an array of "network|app", into two
+// columns of the same length: network_app_nets, the networks hashed, and
+// network_app_apps, the apps hashed (see hashed). A network never holds
+// '|', so the first one ends it.
+func networkAppLists(list string) string {
+	return fmt.Sprintf(`arrayMap(h -> cityHash64(substring(h, 1, position(h, '|') - 1)), %s) AS network_app_nets,
+  arrayMap(h -> cityHash64(substring(h, position(h, '|') + 1, length(h))), %s) AS network_app_apps`, list, list)
 }

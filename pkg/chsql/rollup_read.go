@@ -59,12 +59,12 @@ func rollupKeyDays(s BaselineSpec) string {
   uniqExactIfMerge(targets%d) AS targets,
   countIfMerge(config_changes) AS config_changes,
   groupBitOrMerge(hours) AS hours,
-  arraySlice(groupUniqArrayIfMerge(networks), 1, %d) AS networks,
+  %s AS networks,
   arraySlice(groupUniqArrayIfMerge(agents), 1, %d) AS agents,
   arraySlice(groupUniqArrayIfMerge(config_actions), 1, %d) AS config_actions
 FROM %s
 WHERE dim = '%s' AND value IN (SELECT %s FROM %s) AND %s
-GROUP BY value, day`, keyCols, level, level, MaxDayNetworks, MaxDayAgents, MaxDayConfigActions,
+GROUP BY value, day`, keyCols, level, level, hashed(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(networks), 1, %d)", MaxDayNetworks)), MaxDayAgents, MaxDayConfigActions,
 		s.rollup(), dim, keyExpr, KeysTable, s.days())
 }
 
@@ -76,9 +76,9 @@ GROUP BY value, day`, keyCols, level, level, MaxDayNetworks, MaxDayAgents, MaxDa
 // about 40% of the statement.
 func rollupActorDays(s BaselineSpec) string {
 	near := []string{
-		fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(presence_networks), 1, %d) AS presence_networks", MaxDayNetworks),
+		hashed(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(presence_networks), 1, %d)", MaxDayNetworks)) + " AS presence_networks",
 		fmt.Sprintf("arraySlice(groupArrayIfMerge(%d)(signin_times), 1, %d) AS signin_times", MaxDaySigninTimes, MaxDaySigninTimes),
-		fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(network_apps), 1, %d) AS network_apps", MaxActorDayNetworks),
+		networkAppLists(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(network_apps), 1, %d)", MaxActorDayNetworks)),
 	}
 	part := func(lists []string, days string) string {
 		return fmt.Sprintf(`SELECT value AS ident, day,
@@ -86,11 +86,11 @@ func rollupActorDays(s BaselineSpec) string {
   countIfMerge(token_events) AS token_events,
   countIfMerge(signins) AS signins,
   groupBitOrMerge(hours) AS hours,
-  arraySlice(groupUniqArrayIfMerge(networks), 1, %d) AS networks,
+  %s AS networks,
   %s
 FROM %s
 WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM %s) AND %s
-GROUP BY value, day`, MaxActorDayNetworks, strings.Join(lists, ",\n  "), s.rollup(), ActorsTable, days)
+GROUP BY value, day`, hashed(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(networks), 1, %d)", MaxActorDayNetworks)), strings.Join(lists, ",\n  "), s.rollup(), ActorsTable, days)
 	}
 	if s.NearFrom.IsZero() {
 		return part(near, s.days())
@@ -99,7 +99,8 @@ GROUP BY value, day`, MaxActorDayNetworks, strings.Join(lists, ",\n  "), s.rollu
 	if !split.After(s.WindowStart) {
 		return part(near, s.days())
 	}
-	empty := []string{"CAST([] AS Array(String)) AS presence_networks", "CAST([] AS Array(UInt32)) AS signin_times", "CAST([] AS Array(String)) AS network_apps"}
+	empty := []string{"CAST([] AS Array(UInt64)) AS presence_networks", "CAST([] AS Array(UInt32)) AS signin_times",
+		"CAST([] AS Array(UInt64)) AS network_app_nets", "CAST([] AS Array(UInt64)) AS network_app_apps"}
 	// The union is wrapped so that the SETTINGS the store appends (limits,
 	// skip_unavailable_shards) bind the whole statement: on 18.16 a
 	// SETTINGS clause after a bare UNION ALL does not reach its first

@@ -23,6 +23,8 @@ type context struct {
 	// baselineDays is the part of the baseline the table can cover: days
 	// since the window start, at most BaselineDays.
 	baselineDays int
+	// networks are event.Hash of the episode's networks, in order.
+	networks []uint64
 	// newNetworksForKey are the episode's networks the key never used.
 	newNetworksForKey []string
 	// bulk says the first-bulk-day impact fired; dormant the dormant-key
@@ -42,8 +44,10 @@ func newContext(ep *engine.Episode, h *History, p *Profile) *context {
 			c.baselineDays = max(covered, 0)
 		}
 	}
-	for _, n := range ep.Networks {
-		if !c.key.networks[n] {
+	c.networks = make([]uint64, len(ep.Networks))
+	for i, n := range ep.Networks {
+		c.networks[i] = event.Hash(n)
+		if !c.key.networks[c.networks[i]] {
 			c.newNetworksForKey = append(c.newNetworksForKey, n)
 		}
 	}
@@ -105,8 +109,9 @@ func signedInBetween(days []ActorDay, lo, hi time.Time) bool {
 // before the anchor to the day after the episode: where the person and
 // their devices really were, which tells travel from a stranger holding
 // one of their tokens.
-func presenceNetworksNear(days []ActorDay, from, to time.Time, app string) map[string]bool {
-	out := map[string]bool{}
+func presenceNetworksNear(days []ActorDay, from, to time.Time, app string) map[uint64]bool {
+	out := map[uint64]bool{}
+	appHash := event.Hash(app)
 	lo, hi := dayOf(from).AddDate(0, 0, -1), dayOf(to).AddDate(0, 0, 1)
 	for _, d := range days {
 		if d.Day.Before(lo) || d.Day.After(hi) {
@@ -117,8 +122,8 @@ func presenceNetworksNear(days []ActorDay, from, to time.Time, app string) map[s
 		}
 		// The person's other devices and apps moved with them.
 		for _, na := range d.NetworkApps {
-			if n, a, ok := strings.Cut(na, "|"); ok && a != app {
-				out[n] = true
+			if na.App != appHash {
+				out[na.Network] = true
 			}
 		}
 	}

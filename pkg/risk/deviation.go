@@ -170,12 +170,13 @@ func (c *context) newNetworkActorSignal() Signal {
 	}
 	near := presenceNetworksNear(c.h.Actor, c.ep.AccessTime, c.ep.LastSensitive, c.ep.AppID)
 	var fresh, travel, appNets []string
-	for _, n := range c.ep.Networks {
+	for i, n := range c.ep.Networks {
+		h := c.networks[i]
 		switch {
-		case c.actor.networks[n]:
-		case near[n]:
+		case c.actor.networks[h]:
+		case near[h]:
 			travel = append(travel, n)
-		case c.appNetwork(n):
+		case c.appNetwork(h):
 			appNets = append(appNets, n)
 		default:
 			fresh = append(fresh, n)
@@ -306,7 +307,7 @@ func (c *context) tokenAgeSignal() Signal {
 // appPeers actors and by a good share of the app's actors, so that an
 // attacker's network reused against a few victims of a popular app does not
 // pass for the app's servers.
-func (c *context) appNetwork(n string) bool {
+func (c *context) appNetwork(n uint64) bool {
 	d := &c.p.Deviation.NewNetworkActor
 	if c.h.App == nil {
 		return false

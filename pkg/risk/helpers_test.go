@@ -46,7 +46,7 @@ func routine(n int) []KeyDay {
 	var out []KeyDay
 	for i := n; i >= 1; i-- {
 		out = append(out, KeyDay{Day: day(-i), Events: 12, Sensitive: 5, Targets: 3, Hours: hoursMask(9, 17),
-			Networks: []string{"203.0.113.0/24"}, UserAgents: []string{event.AgentFamily("SyncClient/1.0")}})
+			Networks: nets("203.0.113.0/24"), UserAgents: []string{event.AgentFamily("SyncClient/1.0")}})
 	}
 	return out
 }
@@ -58,7 +58,7 @@ func habitual(n int) []ActorDay {
 	for i := n; i >= 1; i-- {
 		d := day(-i)
 		out = append(out, ActorDay{Day: d, Events: 40, TokenEvents: 12, Signins: 1, Hours: hoursMask(9, 17),
-			Networks: []string{"203.0.113.0/24"}, PresenceNetworks: []string{"203.0.113.0/24"}, SigninTimes: []uint32{uint32(d.Add(9 * time.Hour).Unix())}})
+			Networks: nets("203.0.113.0/24"), PresenceNetworks: nets("203.0.113.0/24"), SigninTimes: []uint32{uint32(d.Add(9 * time.Hour).Unix())}})
 	}
 	return out
 }
@@ -77,7 +77,7 @@ func history(opts ...func(*History)) *History {
 	h := &History{
 		WindowStart: day(-30), BaselineDays: 30, SigninWindow: 12 * time.Hour,
 		Key:   routine(30),
-		Actor: append(habitual(30), ActorDay{Day: day(0), Events: 5, Signins: 1, TokenEvents: 3, Hours: hoursMask(9, 14), SigninTimes: []uint32{uint32(day(0).Add(9 * time.Hour).Unix())}, PresenceNetworks: []string{"203.0.113.0/24"}}),
+		Actor: append(habitual(30), ActorDay{Day: day(0), Events: 5, Signins: 1, TokenEvents: 3, Hours: hoursMask(9, 14), SigninTimes: []uint32{uint32(day(0).Add(9 * time.Hour).Unix())}, PresenceNetworks: nets("203.0.113.0/24")}),
 		App:   &AppStats{FirstSeen: day(-30), LastSeen: t0, Actors: 6},
 	}
 	for _, o := range opts {
@@ -108,4 +108,23 @@ func checkSignal(t *testing.T, a Assessment, name string, state State, want stri
 	if want != "" && !strings.Contains(s.Evidence, want) {
 		t.Errorf("%s: evidence %q does not mention %q", name, s.Evidence, want)
 	}
+}
+
+// nets is the networks as the baselines carry them (event.Hash).
+func nets(ns ...string) []uint64 {
+	out := make([]uint64, len(ns))
+	for i, n := range ns {
+		out[i] = event.Hash(n)
+	}
+	return out
+}
+
+// netApps is "network|app" pairs as the baselines carry them.
+func netApps(pairs ...string) []NetworkApp {
+	out := make([]NetworkApp, len(pairs))
+	for i, p := range pairs {
+		n, a, _ := strings.Cut(p, "|")
+		out[i] = NetworkApp{Network: event.Hash(n), App: event.Hash(a)}
+	}
+	return out
 }

@@ -13,10 +13,10 @@ type KeyDay struct {
 	Day           time.Time // midnight UTC
 	Events        int
 	Sensitive     int
-	Targets       int    // distinct target names of sensitive events
-	ConfigChanges int    // configuration-change events
-	Hours         uint32 // bit h: active in UTC hour h
-	Networks      []string
+	Targets       int      // distinct target names of sensitive events
+	ConfigChanges int      // configuration-change events
+	Hours         uint32   // bit h: active in UTC hour h
+	Networks      []uint64 // event.Hash of each network
 	UserAgents    []string
 	ConfigActions []string
 }
@@ -29,15 +29,19 @@ type ActorDay struct {
 	TokenEvents      int // events authenticated by a token (AN0020 accesses)
 	Signins          int // successful interactive sign-ins
 	Hours            uint32
-	Networks         []string
-	PresenceNetworks []string // networks of the actor's token-free activity
-	// NetworkApps lists "network|app" for the actor's token use that day.
-	NetworkApps []string
+	Networks         []uint64 // event.Hash of each network
+	PresenceNetworks []uint64 // the same, of the actor's token-free activity
+	// NetworkApps pairs network and app for the actor's token use that day.
+	NetworkApps []NetworkApp
 	// SigninTimes are the day's sign-ins in Unix seconds, as ClickHouse's
 	// DateTime holds them: a 4-byte number instead of a 24-byte time.Time
 	// keeps the baselines of a batch of busy actors small.
 	SigninTimes []uint32
 }
+
+// NetworkApp is a network and an app whose token was used from it, both
+// as event.Hash.
+type NetworkApp struct{ Network, App uint64 }
 
 // AppStats describes an app across the tenant over the whole window.
 type AppStats struct {
@@ -45,8 +49,8 @@ type AppStats struct {
 	Actors              int // distinct actors that used it
 	// PeerNetworks counts, for the networks at least two actors used the
 	// app from, how many did: a vendor's cloud serving every user of a
-	// server-side app shows up here.
-	PeerNetworks map[string]int
+	// server-side app shows up here. Keys are event.Hash.
+	PeerNetworks map[uint64]int
 }
 
 // TokenStats describes one token id over the whole window.
@@ -102,14 +106,14 @@ type keySummary struct {
 	maxSensitive  int
 	maxTargets    int
 	hourDays      [24]int
-	networks      map[string]bool
+	networks      map[uint64]bool
 	agents        map[uint64]string // family hash -> family
 	configActions map[string]bool
 }
 
 // summarizeKey folds the key's days in [day-B, day).
 func summarizeKey(days []KeyDay, day time.Time, baselineDays int) keySummary {
-	s := keySummary{networks: map[string]bool{}, agents: map[uint64]string{}, configActions: map[string]bool{}}
+	s := keySummary{networks: map[uint64]bool{}, agents: map[uint64]string{}, configActions: map[string]bool{}}
 	lo := day.AddDate(0, 0, -baselineDays)
 	for _, d := range days {
 		if d.Day.Before(lo) || !d.Day.Before(day) || d.Events == 0 {
@@ -140,13 +144,13 @@ func summarizeKey(days []KeyDay, day time.Time, baselineDays int) keySummary {
 type actorSummary struct {
 	activeDays, signinDays, tokenDays, habitDays int
 	hourDays                                     [24]int
-	networks                                     map[string]bool
+	networks                                     map[uint64]bool
 }
 
 // summarizeActor folds the actor's days in [day-B, day). Days found twice
 // (by id and by e-mail) are merged, never counted twice.
 func summarizeActor(days []ActorDay, day time.Time, baselineDays int) actorSummary {
-	s := actorSummary{networks: map[string]bool{}}
+	s := actorSummary{networks: map[uint64]bool{}}
 	lo := day.AddDate(0, 0, -baselineDays)
 	for _, d := range mergeActorDays(days) {
 		if d.Day.Before(lo) || !d.Day.Before(day) || d.Events == 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/engine"
+	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
 type signalCase struct {
@@ -106,34 +107,34 @@ func TestDeviationSignals(t *testing.T) {
 		{name: "usual network", signal: SigNewNetworkKey, state: Quiet},
 		{name: "roaming key", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, hist: func(h *History) {
 			for i := range h.Key {
-				h.Key[i].Networks = []string{"100.64." + string(rune('0'+i%10)) + ".0/24"}
+				h.Key[i].Networks = nets("100.64." + string(rune('0'+i%10)) + ".0/24")
 			}
 		}, signal: SigNewNetworkKey, state: Quiet, want: "roams"},
 		{name: "no IP", ep: func(e *engine.Episode) { e.Networks = nil }, signal: SigNewNetworkKey, state: Unknown, want: "no source IP"},
 		{name: "new network for actor", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, signal: SigNewNetworkActor, state: Fired, want: "no sign-in or browser activity from it nearby"},
 		{name: "travel: signed in from it", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.7.0/24"} }, hist: func(h *History) {
-			h.Actor[len(h.Actor)-1].PresenceNetworks = []string{"198.18.7.0/24"}
+			h.Actor[len(h.Actor)-1].PresenceNetworks = nets("198.18.7.0/24")
 		}, signal: SigNewNetworkActor, state: Quiet, want: "travel"},
 		{name: "roaming key", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, hist: func(h *History) {
 			for i := range h.Key {
-				h.Key[i].Networks = []string{fmt.Sprintf("100.64.%d.0/24", i)}
+				h.Key[i].Networks = nets(fmt.Sprintf("100.64.%d.0/24", i))
 			}
 		}, signal: SigNewNetworkActor, state: Quiet, want: "roams"},
 		{name: "actor network", signal: SigNewNetworkActor, state: Quiet},
 		{name: "the app's own network", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
-			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 5}
+			h.App.PeerNetworks = map[uint64]int{event.Hash("34.120.0.0/24"): 5}
 		}, signal: SigNewNetworkActor, state: Quiet, want: "the app uses it for other actors"},
 		{name: "a few victims of a popular app are not its network", ep: func(e *engine.Episode) { e.Networks = []string{"192.0.2.0/24"} }, hist: func(h *History) {
-			h.App.Actors, h.App.PeerNetworks = 300, map[string]int{"192.0.2.0/24": 3}
+			h.App.Actors, h.App.PeerNetworks = 300, map[uint64]int{event.Hash("192.0.2.0/24"): 3}
 		}, signal: SigNewNetworkActor, state: Fired},
 		{name: "the actor's other apps moved too: travel", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.9.0/24"} }, hist: func(h *History) {
-			h.Actor[len(h.Actor)-1].NetworkApps = []string{"198.18.9.0/24|outlook"}
+			h.Actor[len(h.Actor)-1].NetworkApps = netApps("198.18.9.0/24|outlook")
 		}, signal: SigNewNetworkActor, state: Quiet, want: "other apps"},
 		{name: "the episode's own app is no witness", ep: func(e *engine.Episode) { e.Networks = []string{"198.18.9.0/24"} }, hist: func(h *History) {
-			h.Actor[len(h.Actor)-1].NetworkApps = []string{"198.18.9.0/24|app-1"}
+			h.Actor[len(h.Actor)-1].NetworkApps = netApps("198.18.9.0/24|app-1")
 		}, signal: SigNewNetworkActor, state: Fired},
 		{name: "one peer is not enough", ep: func(e *engine.Episode) { e.Networks = []string{"34.120.0.0/24"} }, hist: func(h *History) {
-			h.App.PeerNetworks = map[string]int{"34.120.0.0/24": 1}
+			h.App.PeerNetworks = map[uint64]int{event.Hash("34.120.0.0/24"): 1}
 		}, signal: SigNewNetworkActor, state: Fired},
 		{name: "actor IP unknown", ep: func(e *engine.Episode) { e.Networks = nil }, signal: SigNewNetworkActor, state: Unknown},
 		{name: "off hours", ep: func(e *engine.Episode) { e.Hours = 1<<3 | 1<<14 }, signal: SigOffHours, state: Fired, want: "03:00-03:59 UTC, outside this actor's usual hours (09:00-17:59 UTC)"},

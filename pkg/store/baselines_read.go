@@ -1,21 +1,25 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/echo"
+	"github.com/tokentrail/tokentrail/pkg/event"
 	"github.com/tokentrail/tokentrail/pkg/risk"
 )
 
 // The readers below scan the baseline statements' columns in the order
 // chsql writes them and file each row under its key in b. The day rows
 // come in no order; each key's and actor's days are sorted once read,
-// which the history summaries rely on.
+// which the history summaries rely on. Networks and the apps paired with
+// them arrive as numbers (event.Hash), which need no interning.
 
 // interned keeps one copy of each string that a baseline repeats day after
-// day (an actor's networks, a key's user agents), so what the baselines
+// day (a key's user agents and configuration actions), so what the baselines
 // hold grows with the distinct values, not with the days times the keys.
 // Each reader has its own: two readers run at once.
 type interned map[string]string
@@ -37,7 +41,8 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		d                                   risk.KeyDay
 		events, sensitive, targets, configs uint64
 		hours                               uint32
-		networks, agents, configActions     []string
+		networks                            []uint64
+		agents, configActions               []string
 	)
 	dest := make([]any, 0, keyWidth+9)
 	for i := range key {
@@ -52,7 +57,7 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		k := risk.KeyOf(key)
 		b.Keys[k] = append(b.Keys[k], risk.KeyDay{
 			Day: utcDay(d.Day), Events: int(events), Sensitive: int(sensitive), Targets: int(targets), ConfigChanges: int(configs),
-			Hours: hours, Networks: in.all(networks), UserAgents: in.all(agents), ConfigActions: in.all(configActions),
+			Hours: hours, Networks: networks, UserAgents: in.all(agents), ConfigActions: in.all(configActions),
 		})
 	}
 	for _, days := range b.Keys {
@@ -67,18 +72,27 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		day                          time.Time
 		events, tokenEvents, signins uint64
 		hours                        uint32
-		networks, presenceNetworks   []string
-		networkApps                  []string
+		networks, presenceNetworks   []uint64
+		appNets, apps                []uint64
 		signinTimes                  []uint32
 	)
-	in := interned{}
 	for rows.Next() {
-		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &networkApps); err != nil {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &appNets, &apps); err != nil {
 			return err
+		}
+		if len(appNets) != len(apps) {
+			return fmt.Errorf("internal: actor %s on %s has %d networks for %d apps in its network-app lists", echo.Quote(ident), day.Format(time.DateOnly), len(appNets), len(apps))
+		}
+		var pairs []risk.NetworkApp
+		if len(apps) > 0 {
+			pairs = make([]risk.NetworkApp, len(apps))
+			for i := range apps {
+				pairs[i] = risk.NetworkApp{Network: appNets[i], App: apps[i]}
+			}
 		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: in.all(networks), PresenceNetworks: in.all(presenceNetworks), SigninTimes: signinTimes, NetworkApps: in.all(networkApps),
+			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: signinTimes, NetworkApps: pairs,
 		})
 	}
 	for _, days := range b.Actors {
@@ -98,11 +112,11 @@ func readAppStats(rows driverRows, b *risk.Baselines) error {
 		if err := rows.Scan(&app, &first, &last, &actors, &peers); err != nil {
 			return err
 		}
-		nets := make(map[string]int, len(peers))
+		nets := make(map[uint64]int, len(peers))
 		for _, p := range peers {
 			net, count, ok := strings.Cut(p, "|")
 			if n, err := strconv.Atoi(count); ok && err == nil {
-				nets[net] = n
+				nets[event.Hash(net)] = n
 			}
 		}
 		b.Apps[app] = &risk.AppStats{FirstSeen: first.UTC(), LastSeen: last.UTC(), Actors: int(actors), PeerNetworks: nets}
