@@ -10,7 +10,7 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/event"
 )
 
-// The baselines' lists come hashed by ClickHouse and are looked up with
+// The baselines' lists come hashed by ClickHouse, as text (see hashed), and are looked up with
 // hashes computed in Go (event.Hash, event.AgentHash): the two must agree
 // on every string, or every network would look new to the scorer.
 func TestHashedListsMatchGo(t *testing.T) {
@@ -29,7 +29,7 @@ func TestHashedListsMatchGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := strings.Split(strings.TrimSpace(out), "\t")
+	cols := strings.Split(strings.TrimSuffix(out, "\n"), "\t")
 	if len(cols) != 3 {
 		t.Fatalf("want 3 columns, got %q", out)
 	}
@@ -38,7 +38,7 @@ func TestHashedListsMatchGo(t *testing.T) {
 		for _, v := range vals {
 			hs = append(hs, fmt.Sprint(event.Hash(v)))
 		}
-		return "[" + strings.Join(hs, ",") + "]"
+		return strings.Join(hs, ",")
 	}
 	var nets, apps []string
 	for _, p := range pairs {
@@ -48,6 +48,13 @@ func TestHashedListsMatchGo(t *testing.T) {
 		if cols[i] != w {
 			t.Errorf("column %d: ClickHouse %s, Go %s", i, cols[i], w)
 		}
+	}
+	out, err = s.Exec(ctx, "SELECT "+numbers("[toUInt32(0), toUInt32(4294967295)]")+", "+hashed("CAST([] AS Array(String))")+" FORMAT TSV", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "0,4294967295\t\n"; out != want {
+		t.Errorf("numbers and an empty list: %q, want %q", out, want)
 	}
 	for _, ua := range []string{"", "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", "python-requests/2.31.0", "ünï 12 cödé"} {
 		out, err := s.Exec(ctx, "SELECT "+strings.ReplaceAll(AgentHashSQL, "user_agent", Quote(ua))+" FORMAT TSV", nil)

@@ -77,7 +77,7 @@ GROUP BY value, day`, keyCols, level, level, hashed(fmt.Sprintf("arraySlice(grou
 func rollupActorDays(s BaselineSpec) string {
 	near := []string{
 		hashed(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(presence_networks), 1, %d)", MaxDayNetworks)) + " AS presence_networks",
-		fmt.Sprintf("arraySlice(groupArrayIfMerge(%d)(signin_times), 1, %d) AS signin_times", MaxDaySigninTimes, MaxDaySigninTimes),
+		numbers(fmt.Sprintf("arraySlice(groupArrayIfMerge(%d)(signin_times), 1, %d)", MaxDaySigninTimes, MaxDaySigninTimes)) + " AS signin_times",
 		networkAppLists(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(network_apps), 1, %d)", MaxActorDayNetworks)),
 	}
 	part := func(lists []string, days string) string {
@@ -99,8 +99,7 @@ GROUP BY value, day`, hashed(fmt.Sprintf("arraySlice(groupUniqArrayIfMerge(netwo
 	if !split.After(s.WindowStart) {
 		return part(near, s.days())
 	}
-	empty := []string{"CAST([] AS Array(UInt64)) AS presence_networks", "CAST([] AS Array(UInt32)) AS signin_times",
-		"CAST([] AS Array(UInt64)) AS network_app_nets", "CAST([] AS Array(UInt64)) AS network_app_apps"}
+	empty := []string{"'' AS presence_networks", "'' AS signin_times", "'' AS network_app_nets", "'' AS network_app_apps"}
 	// The union is wrapped so that the SETTINGS the store appends (limits,
 	// skip_unavailable_shards) bind the whole statement: on 18.16 a
 	// SETTINGS clause after a bare UNION ALL does not reach its first

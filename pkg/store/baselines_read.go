@@ -41,7 +41,7 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		d                                   risk.KeyDay
 		events, sensitive, targets, configs uint64
 		hours                               uint32
-		networks                            []uint64
+		networks                            string
 		agents, configActions               []string
 	)
 	dest := make([]any, 0, keyWidth+9)
@@ -54,10 +54,14 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		nets, err := numberList[uint64](networks, "networks")
+		if err != nil {
+			return err
+		}
 		k := risk.KeyOf(key)
 		b.Keys[k] = append(b.Keys[k], risk.KeyDay{
 			Day: utcDay(d.Day), Events: int(events), Sensitive: int(sensitive), Targets: int(targets), ConfigChanges: int(configs),
-			Hours: hours, Networks: networks, UserAgents: in.all(agents), ConfigActions: in.all(configActions),
+			Hours: hours, Networks: nets, UserAgents: in.all(agents), ConfigActions: in.all(configActions),
 		})
 	}
 	for _, days := range b.Keys {
@@ -72,12 +76,26 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		day                          time.Time
 		events, tokenEvents, signins uint64
 		hours                        uint32
-		networks, presenceNetworks   []uint64
+		lists                        [5]string
+		networks, presence           []uint64
 		appNets, apps                []uint64
 		signinTimes                  []uint32
 	)
 	for rows.Next() {
-		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &networks, &presenceNetworks, &signinTimes, &appNets, &apps); err != nil {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &lists[0], &lists[1], &lists[2], &lists[3], &lists[4]); err != nil {
+			return err
+		}
+		var err error
+		for _, l := range []struct {
+			dst  *[]uint64
+			name string
+			text string
+		}{{&networks, "networks", lists[0]}, {&presence, "presence_networks", lists[1]}, {&appNets, "network_app_nets", lists[3]}, {&apps, "network_app_apps", lists[4]}} {
+			if *l.dst, err = numberList[uint64](l.text, l.name); err != nil {
+				return err
+			}
+		}
+		if signinTimes, err = numberList[uint32](lists[2], "signin_times"); err != nil {
 			return err
 		}
 		if len(appNets) != len(apps) {
@@ -92,7 +110,7 @@ func readActorDays(rows driverRows, b *risk.Baselines) error {
 		}
 		b.Actors[ident] = append(b.Actors[ident], risk.ActorDay{
 			Day: utcDay(day), Events: int(events), TokenEvents: int(tokenEvents), Signins: int(signins),
-			Hours: hours, Networks: networks, PresenceNetworks: presenceNetworks, SigninTimes: signinTimes, NetworkApps: pairs,
+			Hours: hours, Networks: networks, PresenceNetworks: presence, SigninTimes: signinTimes, NetworkApps: pairs,
 		})
 	}
 	for _, days := range b.Actors {
@@ -148,4 +166,30 @@ func readTokenStats(rows driverRows, b *risk.Baselines) error {
 func utcDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// numberList parses a list column (comma-separated decimals; see chsql's
+// hashed and numbers) without a string per element. name is the column,
+// for the error.
+func numberList[T uint32 | uint64](s, name string) ([]T, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bits := 64
+	if _, ok := any(T(0)).(uint32); ok {
+		bits = 32
+	}
+	out := make([]T, 0, strings.Count(s, ",")+1)
+	for rest := s; ; {
+		field, tail, more := strings.Cut(rest, ",")
+		v, err := strconv.ParseUint(field, 10, bits)
+		if err != nil {
+			return nil, fmt.Errorf("internal: the baseline column %s holds %s, not a list of numbers: %w", name, echo.Quote(s), err)
+		}
+		out = append(out, T(v))
+		if !more {
+			return out, nil
+		}
+		rest = tail
+	}
 }

@@ -8,11 +8,11 @@ SELECT ident, toDate(event_time) AS day,
   countIf((category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke'))) AS token_events,
   countIf((category = 'signin' AND outcome IN ('success', ''))) AS signins,
   groupBitOr(bitShiftLeft(toUInt32(1), toHour(event_time))) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 32)) AS networks,
-  arrayMap(h -> cityHash64(h), arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, NOT (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')))), 1, 16)) AS presence_networks,
-  arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), (category = 'signin' AND outcome IN ('success', ''))), 1, 48) AS signin_times,
-  arrayMap(h -> cityHash64(substring(h, 1, position(h, '|') - 1)), arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32)) AS network_app_nets,
-  arrayMap(h -> cityHash64(substring(h, position(h, '|') + 1, length(h))), arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32)) AS network_app_apps
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 32)), ',') AS networks,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(arrayFilter(x -> x != '', groupUniqArrayIf(net, NOT (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')))), 1, 16)), ',') AS presence_networks,
+  arrayStringConcat(arrayMap(n -> toString(n), arraySlice(groupArrayIf(toUInt32(toDateTime(event_time)), (category = 'signin' AND outcome IN ('success', ''))), 1, 48)), ',') AS signin_times,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, 1, position(p, '|') - 1), arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32))), ',') AS network_app_nets,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, position(p, '|') + 1, length(p)), arraySlice(groupUniqArrayIf(concat(net, '|', app_id), (category IN ('grant', 'token_auth') OR (auth_method IN ('oauth', 'api_token', 'pat', 'service_account') AND category != 'revoke')) AND net != '' AND app_id != ''), 1, 32))), ',') AS network_app_apps
 FROM default.saas_audit_events
 ARRAY JOIN arrayFilter(x -> x != '', [actor_id, lower(actor_name)]) AS ident
 PREWHERE toDate(event_time) >= toDate('2026-10-02') AND toDate(event_time) <= toDate('2026-11-02') AND event_time >= toDateTime('2026-10-02 00:00:00', 'UTC') AND event_time <= toDateTime('2026-11-02 00:00:00', 'UTC')

@@ -9,7 +9,7 @@ SELECT actor_id, app_id, toDate(event_time) AS day,
   uniqExactIf(target_name, (category IN ('data_access', 'config_change') AND sensitivity >= 1) AND target_name != '') AS targets,
   countIf(category = 'config_change') AS config_changes,
   groupBitOr(bitShiftLeft(toUInt32(1), toHour(event_time))) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 16)) AS networks,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(arrayFilter(x -> x != '', groupUniqArray(net)), 1, 16)), ',') AS networks,
   arraySlice(arrayFilter(x -> x != '', groupUniqArray(substring(replaceRegexpAll(user_agent, '[0-9]+', ''), 1, 200))), 1, 8) AS agents,
   arraySlice(groupUniqArrayIf(action, category = 'config_change'), 1, 32) AS config_actions
 FROM default.saas_audit_events

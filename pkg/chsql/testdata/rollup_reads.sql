@@ -4,7 +4,7 @@ SELECT splitByChar('\x1f', value)[1] AS actor_id, splitByChar('\x1f', value)[2] 
   uniqExactIfMerge(targets1) AS targets,
   countIfMerge(config_changes) AS config_changes,
   groupBitOrMerge(hours) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(networks), 1, 16)) AS networks,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(networks), 1, 16)), ',') AS networks,
   arraySlice(groupUniqArrayIfMerge(agents), 1, 8) AS agents,
   arraySlice(groupUniqArrayIfMerge(config_actions), 1, 32) AS config_actions
 FROM default.saas_audit_events_days
@@ -16,11 +16,11 @@ SELECT value AS ident, day,
   countIfMerge(token_events) AS token_events,
   countIfMerge(signins) AS signins,
   groupBitOrMerge(hours) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)) AS networks,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16)) AS presence_networks,
-  arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48) AS signin_times,
-  arrayMap(h -> cityHash64(substring(h, 1, position(h, '|') - 1)), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32)) AS network_app_nets,
-  arrayMap(h -> cityHash64(substring(h, position(h, '|') + 1, length(h))), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32)) AS network_app_apps
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)), ',') AS networks,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16)), ',') AS presence_networks,
+  arrayStringConcat(arrayMap(n -> toString(n), arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48)), ',') AS signin_times,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, 1, position(p, '|') - 1), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32))), ',') AS network_app_nets,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, position(p, '|') + 1, length(p)), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32))), ',') AS network_app_apps
 FROM default.saas_audit_events_days
 WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-02') AND day <= toDate('2026-11-02')
 GROUP BY value, day;
@@ -74,11 +74,11 @@ SELECT value AS ident, day,
   countIfMerge(token_events) AS token_events,
   countIfMerge(signins) AS signins,
   groupBitOrMerge(hours) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)) AS networks,
-  CAST([] AS Array(UInt64)) AS presence_networks,
-  CAST([] AS Array(UInt32)) AS signin_times,
-  CAST([] AS Array(UInt64)) AS network_app_nets,
-  CAST([] AS Array(UInt64)) AS network_app_apps
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)), ',') AS networks,
+  '' AS presence_networks,
+  '' AS signin_times,
+  '' AS network_app_nets,
+  '' AS network_app_apps
 FROM default.saas_audit_events_days
 WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-02') AND day < toDate('2026-10-30')
 GROUP BY value, day
@@ -88,11 +88,11 @@ SELECT value AS ident, day,
   countIfMerge(token_events) AS token_events,
   countIfMerge(signins) AS signins,
   groupBitOrMerge(hours) AS hours,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)) AS networks,
-  arrayMap(h -> cityHash64(h), arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16)) AS presence_networks,
-  arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48) AS signin_times,
-  arrayMap(h -> cityHash64(substring(h, 1, position(h, '|') - 1)), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32)) AS network_app_nets,
-  arrayMap(h -> cityHash64(substring(h, position(h, '|') + 1, length(h))), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32)) AS network_app_apps
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(networks), 1, 32)), ',') AS networks,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arraySlice(groupUniqArrayIfMerge(presence_networks), 1, 16)), ',') AS presence_networks,
+  arrayStringConcat(arrayMap(n -> toString(n), arraySlice(groupArrayIfMerge(48)(signin_times), 1, 48)), ',') AS signin_times,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, 1, position(p, '|') - 1), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32))), ',') AS network_app_nets,
+  arrayStringConcat(arrayMap(h -> toString(cityHash64(h)), arrayMap(p -> substring(p, position(p, '|') + 1, length(p)), arraySlice(groupUniqArrayIfMerge(network_apps), 1, 32))), ',') AS network_app_apps
 FROM default.saas_audit_events_days
 WHERE dim IN ('actor', 'ident') AND value IN (SELECT ident FROM tt_actors) AND day >= toDate('2026-10-30') AND day <= toDate('2026-11-02')
 GROUP BY value, day
