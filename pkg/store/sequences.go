@@ -255,7 +255,7 @@ func (st *Store) readBatch(ctx context.Context, q *models.Query, spec chsql.Sequ
 		return rows, nil, "", fmt.Errorf("%w: %v", models.ErrInvalidQuery, err)
 	}
 	rd := newCompactReader()
-	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}}, func(scan func(...any) error) error {
+	sql, err = st.run(ctx, statement{sql: sql, tables: chsql.ValueTables(q.Filters), ext: []*ext.Table{tbl}, settings: spec.RowSettings()}, func(scan func(...any) error) error {
 		r, err := rd.read(scan)
 		if err == nil {
 			rows = append(rows, r)
