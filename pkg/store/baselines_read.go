@@ -72,30 +72,33 @@ func readKeyDays(rows driverRows, keyWidth int, b *risk.Baselines) error {
 
 func readActorDays(rows driverRows, b *risk.Baselines) error {
 	var (
-		ident                        string
-		day                          time.Time
-		events, tokenEvents, signins uint64
-		hours                        uint32
-		lists                        [5]string
-		networks, presence           []uint64
-		appNets, apps                []uint64
-		signinTimes                  []uint32
+		ident                             string
+		day                               time.Time
+		events, tokenEvents, signins      uint64
+		hours                             uint32
+		netText, presenceText, signinText string
+		appNetText, appText               string
 	)
+	// hashes parses one list column, keeping the row's first error.
+	var listErr error
+	hashes := func(text, column string) []uint64 {
+		var out []uint64
+		if listErr == nil {
+			out, listErr = numberList[uint64](text, column)
+		}
+		return out
+	}
 	for rows.Next() {
-		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &lists[0], &lists[1], &lists[2], &lists[3], &lists[4]); err != nil {
+		if err := rows.Scan(&ident, &day, &events, &tokenEvents, &signins, &hours, &netText, &presenceText, &signinText, &appNetText, &appText); err != nil {
 			return err
 		}
-		var err error
-		for _, l := range []struct {
-			dst  *[]uint64
-			name string
-			text string
-		}{{&networks, "networks", lists[0]}, {&presence, "presence_networks", lists[1]}, {&appNets, "network_app_nets", lists[3]}, {&apps, "network_app_apps", lists[4]}} {
-			if *l.dst, err = numberList[uint64](l.text, l.name); err != nil {
-				return err
-			}
+		networks, presence := hashes(netText, "networks"), hashes(presenceText, "presence_networks")
+		appNets, apps := hashes(appNetText, "network_app_nets"), hashes(appText, "network_app_apps")
+		if listErr != nil {
+			return listErr
 		}
-		if signinTimes, err = numberList[uint32](lists[2], "signin_times"); err != nil {
+		signinTimes, err := numberList[uint32](signinText, "signin_times")
+		if err != nil {
 			return err
 		}
 		if len(appNets) != len(apps) {
