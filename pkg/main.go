@@ -14,8 +14,9 @@ import (
 
 // softMemoryLimit is the Go memory size above which the runtime collects
 // garbage more often than GOGC alone would. A query holds one batch of
-// candidate keys and the kept episodes (about 55 MB live at 1M events,
-// 62-67 MB at 10M; see the README's performance section); without a
+// candidate keys and the kept episodes (at most 37 MiB live at 1M events
+// and 46 MiB at 10M, by the plugin's GC trace; see the README's
+// performance section); without a
 // limit, the garbage of a long range lets the process grow to twice that
 // before the collector runs, and Grafana's host pays for it in RSS. It is
 // a soft limit: the plugin never fails on it, and the runtime caps the
