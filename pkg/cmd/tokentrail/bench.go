@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tokentrail/tokentrail/pkg/chlocal"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
@@ -44,18 +45,32 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	binary := fs.String("plugin", filepath.Join("dist", fmt.Sprintf("gpx_tokentrail_%s_%s", runtime.GOOS, runtime.GOARCH)), "plugin binary for the end-to-end timings")
 	db := fs.String("database", benchDatabase, "database to load and query (use your own when others share the server)")
 	widen := fs.String("widen", "1", "comma-separated sizes, each a multiple of --events made inside ClickHouse (INSERT … SELECT with distinct people): 1,10 measures 1M and 10M")
+	var tf tableFlags
+	tf.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := schema.CheckIdentifier("database", *db); err != nil {
 		return err
 	}
+	if *runs < 1 {
+		return fmt.Errorf("--runs %d: use at least one run", *runs)
+	}
+	if tf.table != "" {
+		if set := setFlags(fs, "events", "history-days", "widen"); len(set) > 0 {
+			return fmt.Errorf("%s: only for the generated organisation; with --table the bench measures the table as it is, so leave it out", strings.Join(set, ", "))
+		}
+		return benchTable(ctx, tf, *db, *binary, *runs, stdout)
+	}
+	if set := setFlags(fs, tableOnlyFlags...); len(set) > 0 {
+		return fmt.Errorf("%s: only with --table NAME (an existing table); without --table the bench loads its own organisation into the local server", strings.Join(set, ", "))
+	}
 	sizes, err := parseSizes(*widen)
 	if err != nil {
 		return err
 	}
-	if *events < 1000 || *history < 0 || *history > 365 || *runs < 1 {
-		return fmt.Errorf("--events %d, --history-days %d, --runs %d: use at least 1000 events, 0-365 days and one run", *events, *history, *runs)
+	if *events < 1000 || *history < 0 || *history > 365 {
+		return fmt.Errorf("--events %d, --history-days %d: use at least 1000 events and 0-365 days", *events, *history)
 	}
 	server, cl, err := startLocal(ctx, stdout)
 	if err != nil {
@@ -66,14 +81,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(*binary); err != nil {
-		*binary = filepath.Join(filepath.Dir(server.Dir), "gpx_tokentrail_bench")
-		fmt.Fprintf(stdout, "  building the plugin binary into %s\n", *binary)
-		if out, err := exec.Command("go", "build", "-o", *binary, "./pkg").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build ./pkg: %v\n%s", err, out)
-		}
+	if *binary, err = pluginBinary(*binary, filepath.Dir(server.Dir), stdout); err != nil {
+		return err
 	}
-	env := benchEnv{port: server.TCPPort, db: *db, binary: *binary, runs: *runs, approved: base.Approved}
+	env := benchEnv{host: "127.0.0.1", port: server.TCPPort, user: chlocal.ReaderUser, password: chlocal.ReaderPassword,
+		db: *db, binary: *binary, runs: *runs, approved: base.Approved, from: benchEnd.Add(-30 * 24 * time.Hour), to: benchEnd}
 	var results []sizeResult
 	for _, n := range sizes {
 		table := demoTable
@@ -83,14 +95,42 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		fmt.Fprintf(stdout, "\nx%d: %s.%s (median of %d runs)\n", n, *db, table, *runs)
-		r, err := measureSize(ctx, env, table, *events*n, stdout)
+		r, err := measureSize(ctx, env, table, sizeResult{label: fmt.Sprintf("x%d: %s", n, short(uint64(*events*n)))}, stdout)
 		if err != nil {
 			return fmt.Errorf("x%d: %w", n, err)
 		}
 		results = append(results, r)
 	}
-	printSummary(stdout, results, *runs)
+	printSummary(stdout, "realistic organisation, 30-day range", results, *runs)
 	return nil
+}
+
+// pluginBinary returns the plugin binary to launch: path when it exists,
+// otherwise one built from this checkout into dir.
+func pluginBinary(path, dir string, out io.Writer) (string, error) {
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	path = filepath.Join(dir, "gpx_tokentrail_bench")
+	fmt.Fprintf(out, "  building the plugin binary into %s\n", path)
+	if b, err := exec.Command("go", "build", "-o", path, "./pkg").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./pkg: %v\n%s", err, b)
+	}
+	return path, nil
+}
+
+// setFlags lists which of names the command line set, as --name.
+func setFlags(fs *flag.FlagSet, names ...string) []string {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if slices.Contains(names, f.Name) {
+			set = append(set, "--"+f.Name)
+		}
+	})
+	return set
 }
 
 // parseSizes reads --widen: distinct multiples from 1 to 100, ascending.
@@ -107,9 +147,9 @@ func parseSizes(s string) ([]int, error) {
 	return sizes, nil
 }
 
-// printSummary lays the sizes side by side with the targets.
-func printSummary(out io.Writer, results []sizeResult, runs int) {
-	fmt.Fprintf(out, "\nbench summary (realistic organisation, 30-day range, median of %d runs, %d cores)\n", runs, runtime.NumCPU())
+// printSummary lays the tables side by side with the targets.
+func printSummary(out io.Writer, title string, results []sizeResult, runs int) {
+	fmt.Fprintf(out, "\nbench summary (%s, median of %d runs, %d cores)\n", title, runs, runtime.NumCPU())
 	row := func(name string, f func(r sizeResult) string) {
 		fmt.Fprintf(out, "  %-44s", name)
 		for _, r := range results {
@@ -117,8 +157,8 @@ func printSummary(out io.Writer, results []sizeResult, runs int) {
 		}
 		fmt.Fprintln(out)
 	}
-	row("events in the base (x size)", func(r sizeResult) string { return fmt.Sprint(r.events) })
-	row("rows in the 30-day range", func(r sizeResult) string { return fmt.Sprint(r.rows) })
+	row("table", func(r sizeResult) string { return r.label })
+	row("rows in the range", func(r sizeResult) string { return fmt.Sprint(r.rows) })
 	row("count scan (access + sensitive rows)", func(r sizeResult) string { return ms(r.scan) })
 	row("windowFunnel first pass (candidate keys)", func(r sizeResult) string { return fmt.Sprintf("%s %d", ms(r.funnel), r.candidates) })
 	row("SQL self-join (median of at most a minute)", func(r sizeResult) string { return ms(r.selfJoin) })

@@ -12,7 +12,6 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 
-	"github.com/tokentrail/tokentrail/pkg/chlocal"
 	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/models"
 	"github.com/tokentrail/tokentrail/pkg/plugin"
@@ -22,19 +21,27 @@ import (
 	"github.com/tokentrail/tokentrail/pkg/store"
 )
 
-// benchEnv is what every table size is measured with: the server, the
-// plugin binary and the run count.
+// benchEnv is what every table is measured with: the server and the
+// account the datasource uses, the range, the plugin binary and the run
+// count.
 type benchEnv struct {
-	port     int
-	db       string
-	binary   string
-	runs     int
-	approved []string
+	host           string
+	port           int
+	user, password string
+	db             string
+	binary         string
+	runs           int
+	approved       []string
+	// from and to are the panel range of the 30-day queries; the alert
+	// rule reads its last hour and the posture queries end at to.
+	from, to time.Time
 }
 
-// sizeResult is one table size's figures, all medians of env.runs.
+// sizeResult is one table's figures, all medians of env.runs.
 type sizeResult struct {
-	events, rows int
+	// label names the table in the summary: its size, or its name.
+	label string
+	rows  int
 	// The yardsticks: ClickHouse's count() of the access and sensitive
 	// rows, its own windowFunnel first pass, and the self-join a user
 	// would write.
@@ -82,24 +89,13 @@ type benchQuery struct {
 }
 
 // measureSize times every yardstick and query against one table.
-func measureSize(ctx context.Context, env benchEnv, table string, events int, out io.Writer) (sizeResult, error) {
-	r := sizeResult{events: events}
-	// The self-join at 10M runs for minutes: the datasource's 60 s default
-	// would cut it.
-	jsonData := map[string]any{"host": "127.0.0.1", "port": env.port, "username": chlocal.ReaderUser,
-		"database": env.db, "table": table, "approvedApps": env.approved, "queryTimeoutSeconds": 900}
-	settings, err := models.LoadPluginSettings(backend.DataSourceInstanceSettings{
-		JSONData: mustJSON(jsonData), DecryptedSecureJSONData: map[string]string{"password": chlocal.ReaderPassword},
-	})
-	if err != nil {
-		return r, err
-	}
-	st, err := store.Open(settings)
+func measureSize(ctx context.Context, env benchEnv, table string, r sizeResult, out io.Writer) (sizeResult, error) {
+	st, settings, jsonData, err := openBenchStore(env, table)
 	if err != nil {
 		return r, err
 	}
 	defer st.Close()
-	from, to := benchEnd.Add(-30*24*time.Hour), benchEnd
+	from, to := env.from, env.to
 	q, err := models.ParseQuery(nil, models.QuerySequences, from, to)
 	if err != nil {
 		return r, err
@@ -196,6 +192,23 @@ func measureSize(ctx context.Context, env benchEnv, table string, events int, ou
 	return r, endToEnd(ctx, env, st, info.Variant, jsonData, &r, actor, from, to, out)
 }
 
+// openBenchStore opens the store the plugin would open for table, with the
+// datasource settings (as JSON) it was made from.
+func openBenchStore(env benchEnv, table string) (*store.Store, *models.PluginSettings, map[string]any, error) {
+	// The self-join at 10M runs for minutes: the datasource's 60 s default
+	// would cut it.
+	jsonData := map[string]any{"host": env.host, "port": env.port, "username": env.user,
+		"database": env.db, "table": table, "approvedApps": env.approved, "queryTimeoutSeconds": 900}
+	settings, err := models.LoadPluginSettings(backend.DataSourceInstanceSettings{
+		JSONData: mustJSON(jsonData), DecryptedSecureJSONData: map[string]string{"password": env.password},
+	})
+	if err != nil {
+		return nil, settings, nil, err
+	}
+	st, err := store.Open(settings)
+	return st, settings, jsonData, err
+}
+
 // endToEnd launches the plugin binary for one table and times what the
 // dashboards and the alert rule send it.
 func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Variant, jsonData map[string]any, r *sizeResult, actor string, from, to time.Time, out io.Writer) error {
@@ -208,12 +221,17 @@ func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Varia
 	}
 	defer host.Close()
 	pc, err := pluginhost.Settings{UID: "bench", Name: "bench", JSONData: jsonData,
-		Secure: map[string]string{"password": chlocal.ReaderPassword}}.PluginContext()
+		Secure: map[string]string{"password": env.password}}.PluginContext()
 	if err != nil {
 		return err
 	}
-	timeline, _ := json.Marshal(map[string]any{"queryType": "timeline",
-		"filters": []models.Filter{{Field: "actor_id", Op: "=", Values: []string{actor}}}})
+	// A table with no episode in the range has no top actor: its timeline
+	// is then the range's first page of events.
+	tq := map[string]any{"queryType": "timeline"}
+	if actor != "" {
+		tq["filters"] = []models.Filter{{Field: "actor_id", Op: "=", Values: []string{actor}}}
+	}
+	timeline, _ := json.Marshal(tq)
 	queries := []struct {
 		benchQuery
 		took *time.Duration

@@ -30,7 +30,7 @@ var commands = map[string]command{
 	"generate":     {"generate the sample organisation: generate --events N --out DIR | --load", runGenerate},
 	"validate":     {"check that a built plugin folder is loadable: validate dist", runValidate},
 	"demo":         {"run the whole job end to end: demo --plugin dist/gpx_tokentrail_linux_amd64", runDemo},
-	"bench":        {"benchmark the sequences query against a ClickHouse scan: bench [--events N]", runBench},
+	"bench":        {"benchmark the sequences query against a ClickHouse scan, on the generated organisation or an existing table: bench [--widen 1,10] | bench --table NAME --database DB", runBench},
 	"eval":         {"measure the risk ranking on the sample organisation: eval [--seeds 1,2,3] [--events N]", runEval},
 	"clusterbench": {"time the same queries on the local single server and the local two-shard cluster: clusterbench [--events N]", runClusterBench},
 	"soak":         {"mixed panels at a set concurrency for a set time: soak [--concurrency N] [--duration D]", runSoak},
