@@ -42,19 +42,51 @@ type RankOptions struct {
 // and keeps the o.Keep highest-scoring ones in a bounded heap. The episode
 // set before scoring is exactly Sequences'; scoring only orders and labels
 // it. Episodes arrive and are scored in batches of keys, so what is held
-// follows one batch and the kept episodes, never the table.
+// follows one batch and the kept episodes, never the table. Rankings that
+// start together with the same detection inputs share one run (shared.go).
 func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ranked, error) {
 	out := &Ranked{}
+	minRank := risk.SeverityRank(q.MinSeverity)
+	top := &topN{cap: o.Keep}
+	sink := func(ep *engine.Episode) {
+		if risk.SeverityRank(ep.Severity) < minRank {
+			return
+		}
+		out.Matched++
+		if o.Visit != nil {
+			o.Visit(ep)
+			return
+		}
+		kept := *ep
+		if o.Lean {
+			kept.Reasons, kept.Unknown, kept.Fired, kept.Actions, kept.Targets = nil, nil, nil, nil, nil
+			kept.Networks, kept.UserAgents, kept.Agents, kept.ConfigActions = nil, nil, nil, nil
+		}
+		top.offer(kept)
+	}
 	days := st.settings.BaselineDays
 	if q.BaselineDays != nil {
 		days = *q.BaselineDays
 	}
+	found, sql, err := st.shared.join(ctx, rankKey(q, days), sink, func(ctx context.Context, visit func(*engine.Episode)) (int, string, error) {
+		return st.rank(ctx, q, days, visit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Found, out.SQL, out.Episodes = found, sql, top.sorted()
+	return out, nil
+}
+
+// rank is one ranking run: it scores every episode of q and hands each to
+// visit, whatever its severity, and returns how many it found and the
+// statements it ran.
+func (st *Store) rank(ctx context.Context, q *models.Query, days int, visit func(*engine.Episode)) (int, string, error) {
+	found := 0
 	profile := st.settings.Profile
 	if profile == nil {
 		profile = risk.DefaultProfile()
 	}
-	minRank := risk.SeverityRank(q.MinSeverity)
-	top := &topN{cap: o.Keep}
 	var baseSQL []string
 	apps := map[string]*risk.AppStats{}
 	var appSQL string
@@ -67,7 +99,7 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 		return err
 	}
 	seqSQL, err := st.sequences(ctx, q, prefetch, func(batch []engine.Episode) error {
-		out.Found += len(batch)
+		found += len(batch)
 		var base *risk.Baselines
 		if days > 0 && len(batch) > 0 {
 			var sqls []string
@@ -82,29 +114,13 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 		for i := range batch {
 			ep := &batch[i]
 			risk.Apply(ep, risk.Assess(ep, base.For(ep), profile))
-			if risk.SeverityRank(ep.Severity) < minRank {
-				continue
-			}
-			out.Matched++
-			if o.Lean {
-				ep.Reasons, ep.Unknown, ep.Fired, ep.Actions, ep.Targets = nil, nil, nil, nil, nil
-				ep.Networks, ep.UserAgents, ep.Agents, ep.ConfigActions = nil, nil, nil, nil
-			}
-			if o.Visit != nil {
-				o.Visit(ep)
-			} else {
-				top.offer(*ep)
-			}
-			batch[i] = engine.Episode{} // the heap holds what is kept; let the rest go
+			visit(ep)
+			batch[i] = engine.Episode{} // the subscribers hold what they keep; let the rest go
 		}
 		return nil
 	})
-	out.SQL = strings.Join(slices.DeleteFunc(append([]string{seqSQL, appSQL}, baseSQL...), func(s string) bool { return s == "" }), "\n\n")
-	if err != nil {
-		return nil, err
-	}
-	out.Episodes = top.sorted()
-	return out, nil
+	sql := strings.Join(slices.DeleteFunc(append([]string{seqSQL, appSQL}, baseSQL...), func(s string) bool { return s == "" }), "\n\n")
+	return found, sql, err
 }
 
 // keyBatches splits episodes, which arrive grouped by key, into runs of at

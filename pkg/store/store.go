@@ -35,6 +35,9 @@ type Store struct {
 	table *TableInfo // cached once the table has been seen
 	// dist mirrors table.Distribution for error classification.
 	dist atomic.Pointer[Distribution]
+	// shared lets rankings that start together with the same detection
+	// inputs share one run (shared.go).
+	shared sharedRuns
 }
 
 // Open creates the pool. It does not dial: clickhouse-go connects lazily, so
