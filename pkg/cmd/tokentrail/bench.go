@@ -172,6 +172,10 @@ func printSummary(out io.Writer, title string, results []sizeResult, runs int) {
 	row("episodes (high + critical among kept)", func(r sizeResult) string { return fmt.Sprintf("%d (%d)", r.found, r.high) })
 	row("sequences end to end (plugin binary)", func(r sizeResult) string { return ms(r.sequences) })
 	row("sequenceCounts end to end", func(r sizeResult) string { return ms(r.counts) })
+	row("SOC dashboard refresh (4 ranking queries)", func(r sizeResult) string { return ms(r.dashboard) })
+	row("  plugin's live heap / peak RSS after it", func(r sizeResult) string {
+		return fmt.Sprintf("%d MiB / %.0f MB", r.dashboardHeap>>20, mb(r.dashboardRSS))
+	})
 	row("alert rule query, last hour", func(r sizeResult) string { return ms(r.alert) })
 	row("timeline of the top actor", func(r sizeResult) string { return ms(r.timeline) })
 	row("plugin's peak live Go heap (GC trace)", func(r sizeResult) string {

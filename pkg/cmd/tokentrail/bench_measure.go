@@ -55,8 +55,12 @@ type sizeResult struct {
 	found, matched, high int
 	// End to end through the plugin binary.
 	sequences, counts, alert, timeline time.Duration
-	alertRows                          int
-	rss                                uint64
+	// dashboard is the SOC dashboard's refresh: its ranking queries in one
+	// request, with the plugin's peak RSS and live heap after it.
+	dashboard                   time.Duration
+	dashboardRSS, dashboardHeap uint64
+	alertRows                   int
+	rss                         uint64
 	// pluginHeap is the largest live heap the plugin's GC trace showed
 	// over those queries, in whole MiB; pluginGCs how many collections
 	// it saw (0: no figure).
@@ -272,6 +276,9 @@ func endToEnd(ctx context.Context, env benchEnv, st *store.Store, v schema.Varia
 			bq.name, ms(t.median), rows, heap>>20, gcs)
 	}
 	r.rss = processPeakRSS(host.Pid())
+	if err := dashboardRefresh(ctx, host, pc, env.runs, r, from, to, out, trace); err != nil {
+		return err
+	}
 	return benchPosture(ctx, postureBench{store: st, host: host, pc: pc, db: env.db, table: jsonData["table"].(string), variant: v, to: to, runs: env.runs}, out)
 }
 
