@@ -48,19 +48,23 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 	out := &Ranked{}
 	minRank := risk.SeverityRank(q.MinSeverity)
 	top := &topN{cap: o.Keep}
+	// visited is the copy a visitor is handed, reused: the run's other
+	// subscribers see the same episode, so a lean one is stripped on a copy.
+	var visited engine.Episode
 	sink := func(ep *engine.Episode) {
 		if risk.SeverityRank(ep.Severity) < minRank {
 			return
 		}
 		out.Matched++
-		if o.Visit != nil {
-			o.Visit(ep)
-			return
-		}
 		kept := *ep
 		if o.Lean {
 			kept.Reasons, kept.Unknown, kept.Fired, kept.Actions, kept.Targets = nil, nil, nil, nil, nil
 			kept.Networks, kept.UserAgents, kept.Agents, kept.ConfigActions = nil, nil, nil, nil
+		}
+		if o.Visit != nil {
+			visited = kept
+			o.Visit(&visited)
+			return
 		}
 		top.offer(kept)
 	}
