@@ -49,6 +49,9 @@ type Options struct {
 	Stderr io.Writer
 	// Env is added to the environment Grafana would pass (KEY=value).
 	Env []string
+	// Debug passes the plugin's debug records on too, as Grafana does at
+	// its debug log level; otherwise from info up, as at its default.
+	Debug bool
 }
 
 // LaunchWith is Launch with more control over the process, for
@@ -66,6 +69,10 @@ func LaunchWith(binary string, o Options) (*Host, error) {
 	// environment; the plugin must not depend on anything else.
 	cmd.Env = append(os.Environ(), "GF_VERSION=12.2.0", "GF_EDITION=oss", "GF_PLUGIN_VERSION=0.1.0")
 	cmd.Env = append(cmd.Env, o.Env...)
+	level := hclog.Info
+	if o.Debug {
+		level = hclog.Debug
+	}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig: goplugin.HandshakeConfig{
 			ProtocolVersion:  grpcplugin.ProtocolVersion,
@@ -85,7 +92,7 @@ func LaunchWith(binary string, o Options) (*Host, error) {
 		StartTimeout:     30 * time.Second,
 		Stderr:           o.Stderr,
 		Logger: hclog.New(&hclog.LoggerOptions{
-			Name: "plugin.tokentrail", Output: logs, Level: hclog.Info,
+			Name: "plugin.tokentrail", Output: logs, Level: level,
 		}),
 	})
 	rpc, err := client.Client()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/log"
+
 	"github.com/tokentrail/tokentrail/pkg/engine"
 )
 
@@ -152,6 +154,9 @@ func (run *sharedRun) execute(ctx context.Context, fn runFunc, closeRun func()) 
 			closeRun()
 			run.mu.Lock()
 			run.handing, first = true, false
+			if n := len(run.subs); n > 1 {
+				log.DefaultLogger.Debug("one ranking serves the queries that started together", "queries", n)
+			}
 			run.mu.Unlock()
 		}
 		run.mu.Lock()
