@@ -72,6 +72,12 @@ func (st *Store) Rank(ctx context.Context, q *models.Query, o RankOptions) (*Ran
 	if q.BaselineDays != nil {
 		days = *q.BaselineDays
 	}
+	// The run fits its query's range into the table's (prepare); every
+	// subscriber's query gets the same range, as a run of its own would
+	// give it.
+	if _, err := st.prepare(ctx, q); err != nil {
+		return nil, err
+	}
 	found, sql, err := st.shared.join(ctx, rankKey(q, days), sink, func(ctx context.Context, visit func(*engine.Episode)) (int, string, error) {
 		return st.rank(ctx, q, days, visit)
 	})

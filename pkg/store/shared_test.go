@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/engine"
 	"github.com/tokentrail/tokentrail/pkg/models"
@@ -77,6 +78,52 @@ func TestConcurrentRankingsShareOneRun(t *testing.T) {
 		if !reflect.DeepEqual(a.ranked.Episodes, b.ranked.Episodes) || !reflect.DeepEqual(a.counts, b.counts) {
 			t.Errorf("%s: the shared answer differs from the one alone (%d against %d episodes, counts %v against %v)",
 				panels[i].raw, len(b.ranked.Episodes), len(a.ranked.Episodes), b.counts, a.counts)
+		}
+	}
+}
+
+// TestSharedRankingClipsEveryQuery: a range reaching past what the table's
+// event_time can hold is fitted into it for every subscriber of a shared
+// run, as for a query alone (the panels build their buckets from it).
+func TestSharedRankingClipsEveryQuery(t *testing.T) {
+	h := newHarness(t)
+	w := newRiskWorld()
+	st := h.open(t, h.table(t, "shared_clip", w.rows), nil)
+	from, to := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), w.start.AddDate(0, 0, 2)
+	alone, err := models.ParseQuery([]byte(`{}`), "sequences", from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Rank(context.Background(), alone, store.RankOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !alone.From.After(from) {
+		t.Fatalf("a query alone kept its start %s, before what event_time holds", alone.From)
+	}
+	release := store.HoldRunsForTest(st, 2)
+	defer release()
+	before := store.RunsStartedForTest(st)
+	qs := make([]*models.Query, 2)
+	var wg sync.WaitGroup
+	for i := range qs {
+		if qs[i], err = models.ParseQuery([]byte(`{"minSeverity":"high"}`), "sequences", from, to); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.Rank(context.Background(), qs[i], store.RankOptions{}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := store.RunsStartedForTest(st) - before; n != 1 {
+		t.Errorf("%d runs, want one shared", n)
+	}
+	for i, q := range qs {
+		if !q.From.Equal(alone.From) || !q.To.Equal(alone.To) {
+			t.Errorf("subscriber %d's range %s to %s, want %s to %s as alone", i, q.From, q.To, alone.From, alone.To)
 		}
 	}
 }
