@@ -28,7 +28,7 @@ import (
 type sharedRuns struct {
 	mu   sync.Mutex
 	open map[string]*sharedRun
-	// started counts the runs started, for tests and the benchmark.
+	// started counts the runs started, for tests.
 	started int64
 	// gate, when set (by tests only), is called before a run starts, with
 	// a function that reports how many subscribers it has.
@@ -39,17 +39,17 @@ type sharedRuns struct {
 // order, and returns how many it found and the statements it ran.
 type runFunc func(ctx context.Context, visit func(*engine.Episode)) (found int, sql string, err error)
 
-// sharedRun is one ranking and its subscribers.
+// sharedRun is one ranking and its subscribers. It is in sharedRuns.open,
+// where newcomers find it, until it hands out its first episode.
 type sharedRun struct {
-	mu      sync.Mutex
-	subs    []*subscriber
-	live    int  // subscribers still waiting for the answer
-	handing bool // the first episode was handed out: closed to newcomers
-	cancel  context.CancelFunc
-	done    chan struct{}
-	found   int
-	sql     string
-	err     error
+	mu     sync.Mutex
+	subs   []*subscriber
+	live   int // subscribers still waiting for the answer
+	cancel context.CancelFunc
+	done   chan struct{}
+	found  int
+	sql    string
+	err    error
 }
 
 // subscriber is one caller's view of a shared run.
@@ -67,16 +67,8 @@ func (r *sharedRuns) join(ctx context.Context, key string, sink func(*engine.Epi
 	sub := &subscriber{sink: sink}
 	r.mu.Lock()
 	run := r.open[key]
-	if run != nil {
-		run.mu.Lock()
-		if run.handing {
-			run.mu.Unlock()
-			run = nil
-		}
-	}
 	if run == nil {
 		run = &sharedRun{done: make(chan struct{})}
-		run.mu.Lock()
 		if r.open == nil {
 			r.open = map[string]*sharedRun{}
 		}
@@ -94,6 +86,7 @@ func (r *sharedRuns) join(ctx context.Context, key string, sink func(*engine.Epi
 			run.execute(runCtx, fn, func() { r.close(key, run) })
 		}()
 	}
+	run.mu.Lock()
 	run.subs = append(run.subs, sub)
 	run.live++
 	run.mu.Unlock()
@@ -138,11 +131,13 @@ func (r *sharedRuns) close(key string, run *sharedRun) {
 // A panic becomes the run's error: it runs on its own goroutine, where no
 // handler of the plugin would recover it.
 func (run *sharedRun) execute(ctx context.Context, fn runFunc, closeRun func()) {
+	// Deferred calls run last first: the error of a panic is set, the run
+	// leaves the open runs, then its subscribers are woken.
 	defer close(run.done)
 	defer run.cancel()
+	defer closeRun()
 	defer func() {
 		if v := recover(); v != nil {
-			closeRun()
 			run.err = fmt.Errorf("internal error in the TokenTrail plugin while ranking: %v; please report it with the query that caused it", v)
 		}
 	}()
@@ -152,22 +147,19 @@ func (run *sharedRun) execute(ctx context.Context, fn runFunc, closeRun func()) 
 			// From here on a newcomer would miss this episode: it starts
 			// its own run instead.
 			closeRun()
-			run.mu.Lock()
-			run.handing, first = true, false
-			if n := len(run.subs); n > 1 {
-				log.DefaultLogger.Debug("one ranking serves the queries that started together", "queries", n)
-			}
-			run.mu.Unlock()
 		}
 		run.mu.Lock()
 		defer run.mu.Unlock()
+		if first && len(run.subs) > 1 {
+			log.DefaultLogger.Debug("one ranking serves the queries that started together", "queries", len(run.subs))
+		}
+		first = false
 		for _, s := range run.subs {
 			if !s.gone {
 				s.sink(ep)
 			}
 		}
 	})
-	closeRun()
 }
 
 // leftError is what a subscriber whose request ended before the answer
