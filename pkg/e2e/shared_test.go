@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +25,7 @@ import (
 func TestDashboardRefreshAnswersAsEachPanelAlone(t *testing.T) {
 	f := newFixture(t)
 	_, truth := f.loadWorld(t)
-	logs := &lockedBuffer{}
+	logs := &capture{}
 	h, err := pluginhost.LaunchWith(binary, pluginhost.Options{Logs: logs, Debug: true})
 	if err != nil {
 		t.Fatal(err)
@@ -98,23 +97,4 @@ func sharedRuns(logs string) []string {
 		}
 	}
 	return out
-}
-
-// lockedBuffer collects the plugin's log records, which arrive on the
-// host's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

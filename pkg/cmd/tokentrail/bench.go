@@ -95,7 +95,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 		fmt.Fprintf(stdout, "\nx%d: %s.%s (median of %d runs)\n", n, *db, table, *runs)
-		r, err := measureSize(ctx, env, table, sizeResult{label: fmt.Sprintf("x%d: %s", n, short(uint64(*events*n)))}, stdout)
+		r, err := measureSize(ctx, env, table, fmt.Sprintf("x%d: %s", n, short(uint64(*events*n))), stdout)
 		if err != nil {
 			return fmt.Errorf("x%d: %w", n, err)
 		}

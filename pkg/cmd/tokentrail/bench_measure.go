@@ -93,7 +93,8 @@ type benchQuery struct {
 }
 
 // measureSize times every yardstick and query against one table.
-func measureSize(ctx context.Context, env benchEnv, table string, r sizeResult, out io.Writer) (sizeResult, error) {
+func measureSize(ctx context.Context, env benchEnv, table, label string, out io.Writer) (sizeResult, error) {
+	r := sizeResult{label: label}
 	st, settings, jsonData, err := openBenchStore(env, table)
 	if err != nil {
 		return r, err

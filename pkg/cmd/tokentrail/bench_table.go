@@ -5,12 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/tokentrail/tokentrail/pkg/chlocal"
-	"github.com/tokentrail/tokentrail/pkg/chsql"
 	"github.com/tokentrail/tokentrail/pkg/schema"
 )
 
@@ -47,9 +45,9 @@ func (f tableFlags) env(db, binary string, runs int) (benchEnv, error) {
 	env := benchEnv{host: f.host, port: f.port, user: f.user, db: db, binary: binary, runs: runs}
 	switch {
 	case f.passwordEnv != "":
-		pw, ok := os.LookupEnv(f.passwordEnv)
-		if !ok {
-			return env, fmt.Errorf("environment variable %s (from --password-env) is not set", f.passwordEnv)
+		pw, err := passwordFromEnv(f.passwordEnv)
+		if err != nil {
+			return env, err
 		}
 		env.password = pw
 	case f.user == chlocal.ReaderUser:
@@ -98,38 +96,31 @@ func benchTable(ctx context.Context, f tableFlags, db, binary string, runs int, 
 	if err != nil {
 		return err
 	}
+	// The datasource's own health check: it names a missing database,
+	// table or column as "Save & test" would, and gives the table's span.
 	st, _, _, err := openBenchStore(env, f.table)
 	if err != nil {
 		return err
 	}
-	stats, err := chsql.StatsSQL(db, f.table)
-	if err != nil {
-		st.Close()
-		return err
-	}
-	var (
-		rows           uint64
-		oldest, newest time.Time
-	)
-	err = st.QueryRowForBench(ctx, stats, &rows, &oldest, &newest)
+	h, err := st.Health(ctx)
 	st.Close()
 	if err != nil {
 		return fmt.Errorf("reading %s.%s on %s:%d as %s: %w (for the local server, start it with `tokentrail clickhouse start`; otherwise give --host, --port, --user and --password-env)",
 			db, f.table, f.host, f.port, f.user, err)
 	}
-	if rows == 0 {
+	if h.Rows == 0 {
 		return fmt.Errorf("%s.%s has no rows: load a month into it first (tokentrail ingest, or generate --load)", db, f.table)
 	}
-	if env.from, env.to, err = f.rangeFor(newest); err != nil {
+	if env.from, env.to, err = f.rangeFor(h.Newest); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "bench: %s.%s on %s:%d as %s: %d rows from %s to %s; range %s to %s (median of %d runs)\n",
-		db, f.table, f.host, f.port, f.user, rows, oldest.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339),
+		db, f.table, f.host, f.port, f.user, h.Rows, h.Oldest.UTC().Format(time.RFC3339), h.Newest.UTC().Format(time.RFC3339),
 		env.from.Format(time.RFC3339), env.to.Format(time.RFC3339), runs)
 	if env.binary, err = pluginBinary(binary, ".build", out); err != nil {
 		return err
 	}
-	r, err := measureSize(ctx, env, f.table, sizeResult{label: f.table}, out)
+	r, err := measureSize(ctx, env, f.table, f.table, out)
 	if err != nil {
 		return err
 	}

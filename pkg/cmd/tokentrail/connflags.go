@@ -35,11 +35,22 @@ func (c *connFlags) client() (*chhttp.Client, error) {
 	}
 	cl := &chhttp.Client{BaseURL: c.url, User: c.user}
 	if c.passwordEnv != "" {
-		pw, ok := os.LookupEnv(c.passwordEnv)
-		if !ok {
-			return nil, fmt.Errorf("environment variable %s (from --password-env) is not set", c.passwordEnv)
+		pw, err := passwordFromEnv(c.passwordEnv)
+		if err != nil {
+			return nil, err
 		}
 		cl.Password = pw
 	}
 	return cl, nil
+}
+
+// passwordFromEnv reads the password held by the environment variable that
+// --password-env names; an unset variable is an error, not an empty
+// password.
+func passwordFromEnv(name string) (string, error) {
+	pw, ok := os.LookupEnv(name)
+	if !ok {
+		return "", fmt.Errorf("environment variable %s (from --password-env) is not set", name)
+	}
+	return pw, nil
 }
